@@ -1,0 +1,138 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import SQLite from 'better-sqlite3';
+import pg from 'pg';
+import { Kysely, PostgresDialect, SqliteDialect, PostgresAdapter, sql, type Transaction } from 'kysely';
+import { Migrator } from 'kysely/migration';
+import type { DB } from './schema.ts';
+import { migrations } from './migrations/index.ts';
+import { AppError } from '../kernel/app-error.ts';
+
+export type Database = Kysely<DB>;
+export type Tx = Transaction<DB>;
+/** Anything queries can run on: the database or an open transaction. */
+export type Executor = Kysely<DB>;
+export type DbKind = 'sqlite' | 'postgres';
+
+export type DatabaseTarget = { kind: 'sqlite'; file: string } | { kind: 'postgres'; url: string };
+
+export const dbKind = (db: Kysely<any>): DbKind =>
+  db.getExecutor().adapter instanceof PostgresAdapter ? 'postgres' : 'sqlite';
+
+export interface OpenedDatabase {
+  db: Database;
+  kind: DbKind;
+  close(): Promise<void>;
+}
+
+export const openDatabase = (target: DatabaseTarget, opts: { poolSize?: number } = {}): OpenedDatabase => {
+  if (target.kind === 'sqlite') {
+    if (target.file !== ':memory:') fs.mkdirSync(path.dirname(target.file), { recursive: true });
+    const sqlite = new SQLite(target.file, { timeout: 10_000 });
+    sqlite.pragma('journal_mode = WAL');
+    sqlite.pragma('synchronous = FULL');
+    sqlite.pragma('foreign_keys = ON');
+    const db = new Kysely<DB>({ dialect: new SqliteDialect({ database: sqlite }) });
+    return { db, kind: 'sqlite', close: () => db.destroy() };
+  }
+  const pool = new pg.Pool({ connectionString: target.url, max: opts.poolSize ?? 10 });
+  // A dropped connection must not crash the process; the next query reports it.
+  pool.on('error', () => {});
+  const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
+  return { db, kind: 'postgres', close: () => db.destroy() };
+};
+
+export const migrateToLatest = async (db: Kysely<any>): Promise<string[]> => {
+  const migrator = new Migrator({
+    db,
+    provider: { getMigrations: async () => migrations },
+    migrationTableName: 'schema_migration',
+    migrationLockTableName: 'schema_migration_lock',
+  });
+  const { error, results } = await migrator.migrateToLatest();
+  if (error) {
+    const failed = results?.find((r) => r.status === 'Error');
+    throw new AppError('unavailable', `Migration ${failed?.migrationName ?? ''} failed: ${(error as Error).message}`);
+  }
+  return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
+};
+
+export const pendingMigrations = async (db: Kysely<any>): Promise<string[]> => {
+  const migrator = new Migrator({
+    db,
+    provider: { getMigrations: async () => migrations },
+    migrationTableName: 'schema_migration',
+    migrationLockTableName: 'schema_migration_lock',
+  });
+  return (await migrator.getMigrations()).filter((m) => !m.executedAt).map((m) => m.name);
+};
+
+/** Runs `fn` in a transaction. All writes of one use case go through here. */
+export const inTransaction = <T>(db: Database, fn: (tx: Tx) => Promise<T>): Promise<T> =>
+  db.transaction().execute(fn);
+
+/** Serialises writers of one logical resource (the audit chain, a job claim) inside a transaction. */
+export const lockResource = async (tx: Kysely<any>, name: string): Promise<void> => {
+  // SQLite has one writer at a time already; PostgreSQL needs an explicit transaction-scoped lock.
+  if (dbKind(tx) === 'postgres') await sql`select pg_advisory_xact_lock(hashtext(${name}))`.execute(tx);
+};
+
+export const ping = async (db: Kysely<any>): Promise<boolean> => {
+  try {
+    await sql`select 1`.execute(db);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+/** Integers and money come back as number (SQLite) or string (PostgreSQL bigint); read them through these. */
+export const toNumber = (v: unknown): number => (v === null || v === undefined ? 0 : Number(v));
+export const toBigInt = (v: unknown): bigint =>
+  v === null || v === undefined ? 0n : typeof v === 'bigint' ? v : BigInt(v as string | number);
+
+/** Case-insensitive LIKE on both dialects. */
+export const ilike = (db: Kysely<any>) => (dbKind(db) === 'postgres' ? 'ilike' : 'like') as 'like' | 'ilike';
+
+/**
+ * Only one process may write a SQLite data directory. The lock file holds the owner's pid;
+ * a lock left by a process that has died is taken over.
+ */
+export const acquireDataDirLock = (dataDir: string): (() => void) => {
+  fs.mkdirSync(dataDir, { recursive: true });
+  const file = path.join(dataDir, 'guildhall.lock');
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      const fd = fs.openSync(file, 'wx');
+      fs.writeSync(fd, String(process.pid));
+      fs.closeSync(fd);
+      return () => {
+        try {
+          if (fs.readFileSync(file, 'utf8').trim() === String(process.pid)) fs.unlinkSync(file);
+        } catch {
+          /* already gone */
+        }
+      };
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+      const pid = Number(fs.readFileSync(file, 'utf8').trim());
+      if (pid && pid !== process.pid && isAlive(pid)) {
+        throw new AppError(
+          'conflict',
+          `Another Guildhall process (pid ${pid}) is already using the data directory ${dataDir}. Stop it first, or set GUILDHALL_DATA_DIR to another directory.`,
+        );
+      }
+      fs.rmSync(file, { force: true });
+    }
+  }
+  throw new AppError('conflict', `Could not lock the data directory ${dataDir}.`);
+};
+
+const isAlive = (pid: number): boolean => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+};

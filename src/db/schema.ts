@@ -1,0 +1,178 @@
+/**
+ * Table types, as stored. Conventions (the same on SQLite and PostgreSQL):
+ * - ids are text (see kernel/ids.ts); timestamps are ISO-8601 UTC text; days are `YYYY-MM-DD` text;
+ * - booleans are integers 0/1; JSON is text; money is bigint minor units (read with `toBigInt`).
+ * Each module adds its tables here next to its migration.
+ */
+
+export interface StaffUserTable {
+  id: string;
+  email: string;
+  name: string;
+  password_hash: string | null;
+  is_admin: number;
+  active: number;
+  language: string | null;
+  created_at: string;
+  updated_at: string;
+  password_changed_at: string | null;
+}
+
+export interface AccessGroupTable {
+  id: string;
+  name: string;
+  description: string;
+  /** JSON object: area → "read" | "update". */
+  permissions: string;
+  builtin: number;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface StaffGroupMemberTable {
+  staff_id: string;
+  group_id: string;
+}
+
+export interface StaffSessionTable {
+  /** SHA-256 of the cookie value; the value itself is never stored. */
+  id_hash: string;
+  staff_id: string;
+  csrf_token: string;
+  created_at: string;
+  last_seen_at: string;
+  expires_at: string;
+  ip: string | null;
+  user_agent: string | null;
+}
+
+export interface LoginThrottleTable {
+  key: string;
+  failures: number;
+  window_started_at: string;
+  locked_until: string | null;
+}
+
+export interface OneTimeTokenTable {
+  token_hash: string;
+  /** 'password_reset' | 'setup' */
+  purpose: string;
+  staff_id: string | null;
+  created_at: string;
+  expires_at: string;
+  used_at: string | null;
+}
+
+export interface ApiKeyTable {
+  id: string;
+  name: string;
+  /** First characters of the key, shown in lists so a key can be recognised. */
+  prefix: string;
+  key_hash: string;
+  group_id: string;
+  created_by: string | null;
+  created_at: string;
+  last_used_at: string | null;
+  revoked_at: string | null;
+}
+
+export interface SettingTable {
+  key: string;
+  /** JSON-encoded value. */
+  value: string;
+  updated_at: string;
+  updated_by: string | null;
+}
+
+export interface AuditLogTable {
+  seq: number;
+  at: string;
+  actor_type: string;
+  actor_id: string | null;
+  actor_name: string | null;
+  entity_type: string;
+  entity_id: string;
+  action: string;
+  before: string | null;
+  after: string | null;
+  request_id: string | null;
+  prev_hash: string;
+  hash: string;
+}
+
+export interface IdempotencyKeyTable {
+  key: string;
+  actor: string;
+  method: string;
+  path: string;
+  request_hash: string;
+  status_code: number;
+  response: string;
+  created_at: string;
+}
+
+export interface JobTable {
+  id: string;
+  type: string;
+  payload: string;
+  /** 'pending' | 'running' | 'done' | 'failed' (retries exhausted) */
+  status: string;
+  run_at: string;
+  attempts: number;
+  max_attempts: number;
+  last_error: string | null;
+  locked_by: string | null;
+  locked_at: string | null;
+  created_at: string;
+  updated_at: string;
+  finished_at: string | null;
+}
+
+export interface ScheduledTaskTable {
+  name: string;
+  cron: string;
+  enabled: number;
+  next_run_at: string | null;
+  last_run_at: string | null;
+  last_status: string | null;
+  last_duration_ms: number | null;
+  last_error: string | null;
+}
+
+export interface MailMessageTable {
+  id: string;
+  to_addresses: string;
+  cc_addresses: string | null;
+  from_address: string;
+  reply_to: string | null;
+  subject: string;
+  text_body: string;
+  html_body: string | null;
+  /** JSON array of { filename, contentType, contentBase64 }. */
+  attachments: string | null;
+  /** 'queued' | 'sent' | 'stored' (no SMTP configured) | 'failed' */
+  status: string;
+  related_type: string | null;
+  related_id: string | null;
+  attempts: number;
+  last_error: string | null;
+  message_id: string | null;
+  created_at: string;
+  sent_at: string | null;
+}
+
+export interface DB {
+  staff_user: StaffUserTable;
+  access_group: AccessGroupTable;
+  staff_group_member: StaffGroupMemberTable;
+  staff_session: StaffSessionTable;
+  login_throttle: LoginThrottleTable;
+  one_time_token: OneTimeTokenTable;
+  api_key: ApiKeyTable;
+  setting: SettingTable;
+  audit_log: AuditLogTable;
+  idempotency_key: IdempotencyKeyTable;
+  job: JobTable;
+  scheduled_task: ScheduledTaskTable;
+  mail_message: MailMessageTable;
+}
