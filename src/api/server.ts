@@ -20,6 +20,7 @@ import { AppError } from '../kernel/app-error.ts';
 import { newId } from '../kernel/ids.ts';
 import { errorHandler } from './errors.ts';
 import { registerIdempotency } from './idempotency.ts';
+import { registerAuthentication } from './authenticate.ts';
 import { routeModules } from './routes.ts';
 
 export type Api = FastifyInstance<any, any, any, any, ZodTypeProvider>;
@@ -150,6 +151,7 @@ export const buildServer = async (ctx: AppContext): Promise<Api> => {
     reply.type('text/plain; version=0.0.4').send(await ctx.metrics.render()),
   );
 
+  registerAuthentication(app, ctx);
   registerIdempotency(app, ctx);
   for (const register of routeModules) await register(app, ctx);
 
