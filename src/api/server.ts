@@ -59,7 +59,6 @@ export const buildServer = async (ctx: AppContext): Promise<Api> => {
     genReqId: () => newId(ctx.clock.now().getTime()),
     requestIdHeader: 'x-request-id',
     trustProxy: process.env.TRUST_PROXY === '1',
-    disableRequestLogging: false,
   }).withTypeProvider<ZodTypeProvider>();
 
   app.setValidatorCompiler(validatorCompiler);

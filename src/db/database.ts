@@ -52,7 +52,9 @@ export const migrateToLatest = async (db: Kysely<any>): Promise<string[]> => {
   const { error, results } = await migrator.migrateToLatest();
   if (error) {
     const failed = results?.find((r) => r.status === 'Error');
-    throw new AppError('unavailable', `Migration ${failed?.migrationName ?? ''} failed: ${(error as Error).message}`);
+    // No failed migration means the database could not be reached at all; let the caller say so.
+    if (!failed) throw error;
+    throw new AppError('unavailable', `Migration ${failed.migrationName} failed: ${(error as Error).message}`);
   }
   return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
 };

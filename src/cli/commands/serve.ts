@@ -40,14 +40,17 @@ export const registerServe = (program: Command, io: CliIo) => {
       };
       process.on('SIGTERM', () => void shutdown('SIGTERM'));
       process.on('SIGINT', () => void shutdown('SIGINT'));
+      let address: string;
       try {
-        await app.listen({ port: config.port, host: config.host });
+        address = await app.listen({ port: config.port, host: config.host });
       } catch (e) {
         await ctx.close();
         release();
         throw e;
       }
-      io.err(`Guildhall is running at ${config.publicUrl} (database: ${ctx.dbKind}${ctx.dbKind === 'sqlite' ? ', ' + config.dataDir : ''}).`);
+      io.err(
+        `Guildhall is running at ${config.publicUrl} (listening on ${address}; database: ${ctx.dbKind}${ctx.dbKind === 'sqlite' ? ' in ' + config.dataDir : ''}).`,
+      );
       await new Promise(() => {});
     });
 };
