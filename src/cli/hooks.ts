@@ -1,5 +1,7 @@
 import type { AppContext } from '../app.ts';
 import type { CliIo } from './cli.ts';
+import { startJobs } from '../jobs/index.ts';
+import { setupLinkHook } from './commands/admin.ts';
 
 /**
  * Things `serve` starts after the server is built (setup link, job worker, scheduler).
@@ -7,4 +9,7 @@ import type { CliIo } from './cli.ts';
  */
 export type ServeHook = (ctx: AppContext, io: CliIo) => Promise<(() => Promise<void>) | void>;
 
-export const serveHooks: ServeHook[] = [];
+/** The job worker and scheduler, unless configured off; stop() waits for the running job. */
+const jobsHook: ServeHook = async (ctx) => (ctx.config.worker ? startJobs(ctx) : undefined);
+
+export const serveHooks: ServeHook[] = [jobsHook, setupLinkHook];

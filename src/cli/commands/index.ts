@@ -2,6 +2,11 @@ import type { Command } from 'commander';
 import type { CliIo } from '../cli.ts';
 import { registerServe } from './serve.ts';
 import { registerMigrate } from './migrate.ts';
+import { registerSettings } from './settings.ts';
+import { registerAudit } from './audit.ts';
+import { registerBackup } from './backup.ts';
+import { registerJobs } from './jobs.ts';
+import { registerAdminCommands } from './admin.ts';
 
 /** Every command, in help order. Add a line when a module gains a command. */
-export const commandModules: Array<(program: Command, io: CliIo) => void> = [registerServe, registerMigrate];
+export const commandModules: Array<(program: Command, io: CliIo) => void> = [registerServe, registerMigrate, registerJobs, registerSettings, registerAudit, registerBackup, registerAdminCommands];

@@ -1,0 +1,11 @@
+export { enqueueJob, type JobSpec } from './enqueue.ts';
+export { JobRegistry, type JobHandler, type RunningJob, type ScheduledTaskDef } from './registry.ts';
+export { PermanentJobError } from './errors.ts';
+export { runDueJobs, recoverStuckJobs, claimDueJobs, runClaimedJob, backoffMs, type RunCounts } from './run-jobs.ts';
+export { tickScheduler, syncScheduledTasks, listScheduledTasks, organizationTimeZone, nextRunAfter, SCHEDULED_TASK_JOB, type ScheduledTaskItem } from './scheduler.ts';
+export { Worker, startScheduler } from './worker.ts';
+export { listJobs, getJob, retryJob, jobCountsByStatus, JOB_STATUSES, JOB_SORTS, type JobItem, type JobStatus } from './job-store.ts';
+export { defaultJobRegistry, jobModules } from './job-modules.ts';
+export { registerJobMetrics } from './job-metrics.ts';
+export { startJobs } from './start.ts';
+export { runHousekeeping } from './housekeeping.ts';

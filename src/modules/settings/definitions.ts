@@ -1,0 +1,66 @@
+import pkg from '../../../package.json' with { type: 'json' };
+import type { SettingType, SettingValueOf } from './setting-types.ts';
+
+export const SETTING_GROUPS = ['organization', 'system', 'ledger', 'general'] as const;
+export type SettingGroup = (typeof SETTING_GROUPS)[number];
+
+export interface SettingDefinition<T extends SettingType = SettingType> {
+  key: string;
+  group: SettingGroup;
+  type: T;
+  label: string;
+  description: string;
+  default: SettingValueOf[T];
+  /** Shown but never changed here (it comes from the code or the environment). */
+  readOnly?: boolean;
+  /** Empty text means "not set". */
+  optional?: boolean;
+  options?: readonly string[];
+  min?: number;
+  max?: number;
+}
+
+/** Keeps each entry's literal key and type, so `SettingValues` can give every key its value type. */
+const define = <const D extends readonly SettingDefinition[]>(defs: D): D => defs;
+
+/**
+ * Every setting, in the order the settings page lists them. Only overrides are stored
+ * (table `setting`); a key that was never changed has its default here.
+ */
+export const SETTING_DEFINITIONS = define([
+  // Organization: who we are, as printed on invoices and shown in the apps.
+  { key: 'organization.name', group: 'organization', type: 'string', label: 'Organization name', description: 'The name printed on invoices, e-mails and the login page.', default: 'My organization' },
+  { key: 'organization.address', group: 'organization', type: 'text', label: 'Address', description: 'Postal address printed on invoices, one line per row.', default: '', optional: true },
+  { key: 'organization.org_number', group: 'organization', type: 'string', label: 'Organization number', description: 'The registration number (in Norway: organisasjonsnummer), printed on invoices.', default: '', optional: true },
+  { key: 'organization.vat_number', group: 'organization', type: 'string', label: 'VAT number', description: 'VAT registration number printed on invoices; leave empty if not VAT-registered.', default: '', optional: true },
+  { key: 'organization.currency', group: 'organization', type: 'currency', label: 'Currency', description: 'ISO 4217 code of the currency prices and invoices are in, such as NOK.', default: 'NOK' },
+  { key: 'organization.locale', group: 'organization', type: 'locale', label: 'Locale', description: 'How dates and amounts are written, such as nb-NO (1 234,50 kr) or en-GB.', default: 'nb-NO' },
+  { key: 'organization.time_zone', group: 'organization', type: 'time_zone', label: 'Time zone', description: 'The IANA time zone that decides what "today" is and when scheduled tasks run, such as Europe/Oslo.', default: 'Europe/Oslo' },
+  { key: 'organization.billing_email', group: 'organization', type: 'email', label: 'Billing e-mail', description: 'Where members send questions about invoices; used as the reply-to address of invoice e-mails.', default: '', optional: true },
+  { key: 'organization.logo', group: 'organization', type: 'image', label: 'Logo', description: 'A PNG, JPEG or SVG image of at most 512 KB, shown in the apps and on invoices.', default: null, optional: true },
+  // System: how this installation runs.
+  { key: 'system.public_name', group: 'system', type: 'string', label: 'Public name', description: 'Name shown in the browser title and the member portal, if different from the organization name.', default: '', optional: true },
+  { key: 'system.default_language', group: 'system', type: 'list', label: 'Default language', description: 'Language of the apps for people who have not chosen one: en (English) or nb (Norwegian bokmål).', default: 'en', options: ['en', 'nb'] },
+  { key: 'system.session_idle_minutes', group: 'system', type: 'integer', label: 'Session idle timeout (minutes)', description: 'Staff are signed out after this many minutes without activity. Set with the SESSION_IDLE_MINUTES environment variable.', default: 30, readOnly: true },
+  { key: 'system.version', group: 'system', type: 'string', label: 'Version', description: 'The Guildhall version running.', default: pkg.version, readOnly: true },
+  // G/L: which ledger accounts billing and payments post to.
+  { key: 'ledger.misc_sales_account', group: 'ledger', type: 'gl_account', label: 'Miscellaneous sales account', description: 'G/L account for sales that have no account of their own.', default: '30000-0000' },
+  { key: 'ledger.ar_account', group: 'ledger', type: 'gl_account', label: 'Accounts receivable account', description: 'G/L account holding what members owe.', default: '15000-0000' },
+  { key: 'ledger.bank_account', group: 'ledger', type: 'gl_account', label: 'Bank account', description: 'G/L account that payments received are posted to.', default: '19200-0000' },
+  { key: 'ledger.vat_account', group: 'ledger', type: 'gl_account', label: 'Output VAT account', description: 'G/L account for VAT charged on invoices.', default: '27000-0000' },
+  // General: defaults and limits.
+  { key: 'general.invoice_due_days', group: 'general', type: 'integer', label: 'Invoice due days', description: 'Days from the invoice date to the due date.', default: 14, min: 0, max: 365 },
+  { key: 'general.collections_min', group: 'general', type: 'money', label: 'Collections minimum', description: 'Overdue balances below this amount (in the organization currency) are not sent to collections.', default: '100.00' },
+  { key: 'general.vat_rate', group: 'general', type: 'decimal', label: 'VAT rate (%)', description: 'Standard VAT rate in percent, from 0 to 100, such as 25.', default: '25', min: 0, max: 100 },
+  { key: 'general.report_email', group: 'general', type: 'email', label: 'Report e-mail', description: 'Where scheduled reports are sent; leave empty to send none.', default: '', optional: true },
+]);
+
+type Definitions = (typeof SETTING_DEFINITIONS)[number];
+export type SettingKey = Definitions['key'];
+/** Every setting's value, typed by its key: `values['general.invoice_due_days']` is a number. */
+export type SettingValues = { [D in Definitions as D['key']]: SettingValueOf[D['type']] };
+
+const BY_KEY = new Map<string, SettingDefinition>(SETTING_DEFINITIONS.map((d) => [d.key, d]));
+
+export const findDefinition = (key: string): SettingDefinition | undefined => BY_KEY.get(key);
+export const isSettingKey = (key: string): key is SettingKey => BY_KEY.has(key);

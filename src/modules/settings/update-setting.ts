@@ -1,0 +1,71 @@
+import { inTransaction, lockResource, type Database } from '../../db/database.ts';
+import { AppError } from '../../kernel/app-error.ts';
+import type { Clock } from '../../kernel/clock.ts';
+import { sha256 } from '../../kernel/ids.ts';
+import { recordAudit, type Actor } from '../audit/index.ts';
+import { effectiveValue, settingDefinition, toSettingItem, type SettingItem, type SettingsRuntime } from './get-settings.ts';
+import type { SettingDefinition } from './definitions.ts';
+import { parseSettingValue } from './setting-types.ts';
+import { deleteOverride, loadOverride, saveOverride } from './settings-store.ts';
+
+export interface UpdateSettingDeps {
+  db: Database;
+  clock: Clock;
+  runtime?: SettingsRuntime;
+}
+
+// A logo is hundreds of kilobytes; the audit trail records which image, not the image itself.
+const forAudit = (def: SettingDefinition, value: unknown): unknown => {
+  if (def.type !== 'image' || typeof value !== 'string') return { value };
+  const type = /^data:([^;]+);/.exec(value)?.[1] ?? 'image';
+  const bytes = Buffer.from(value.slice(value.indexOf(',') + 1), 'base64');
+  return { value: `${type}, ${bytes.length} bytes, sha256 ${sha256(value).slice(0, 16)}` };
+};
+
+/**
+ * Changes one setting and records the change in the audit trail, in one transaction.
+ * `rawValue` is what a person typed or a JSON value; `null` puts the setting back to its default.
+ */
+export const updateSetting = async (
+  deps: UpdateSettingDeps,
+  actor: Actor,
+  key: string,
+  rawValue: unknown,
+  requestId?: string | null,
+): Promise<SettingItem> => {
+  const def = settingDefinition(key);
+  if (def.readOnly) {
+    throw new AppError('conflict', `${def.label} (${def.key}) is read-only and cannot be changed here. ${def.description}`);
+  }
+  return inTransaction(deps.db, async (tx) => {
+    // Two people saving the same setting at once: the second sees the first's value as "before".
+    await lockResource(tx, `setting:${key}`);
+    const row = await loadOverride(tx, key);
+    const before = effectiveValue(def, row, deps.runtime);
+    const reset = rawValue === null;
+    let after: unknown = def.default;
+    if (!reset) {
+      // Money is written in the organization currency, so its decimals follow that currency.
+      const currency =
+        def.type === 'money' ? (effectiveValue(settingDefinition('organization.currency'), await loadOverride(tx, 'organization.currency')) as string) : undefined;
+      after = parseSettingValue(def.type, rawValue, { label: def.label, optional: def.optional, options: def.options, min: def.min, max: def.max, currency });
+    }
+    // Nothing changes: no write and no audit row.
+    if (reset ? !row : JSON.stringify(after) === JSON.stringify(before)) return toSettingItem(def, row, deps.runtime);
+
+    const saved = reset
+      ? undefined
+      : { key, value: JSON.stringify(after), updated_at: deps.clock.now().toISOString(), updated_by: actor.name ?? actor.type };
+    if (saved) await saveOverride(tx, saved);
+    else await deleteOverride(tx, key);
+    await recordAudit(tx, deps.clock, actor, {
+      entityType: 'setting',
+      entityId: key,
+      action: reset ? 'reset' : 'update',
+      before: forAudit(def, before),
+      after: forAudit(def, after),
+      requestId: requestId ?? null,
+    });
+    return toSettingItem(def, saved, deps.runtime);
+  });
+};

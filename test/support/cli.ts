@@ -1,0 +1,28 @@
+import { spawnSync } from 'node:child_process';
+import path from 'node:path';
+import type { TestContext } from './context.ts';
+
+const main = path.resolve(import.meta.dirname, '../../src/cli/main.ts');
+
+/**
+ * Runs `guildhall <args>` as a child process against the test context's database and data
+ * directory, the way an admin or cron would. Returns its exit code and output.
+ */
+export const runCli = (ctx: TestContext, args: string[], env: Record<string, string> = {}) => {
+  const target = ctx.testDb.target;
+  const r = spawnSync(process.execPath, ['--disable-warning=ExperimentalWarning', main, ...args], {
+    env: {
+      PATH: process.env.PATH ?? '',
+      HOME: process.env.HOME ?? '',
+      USER: 'cli-tester',
+      GUILDHALL_DATA_DIR: ctx.config.dataDir,
+      DATABASE_URL: target.kind === 'sqlite' ? `sqlite:${target.file}` : target.url,
+      LOG_LEVEL: 'warn',
+      ...env,
+    },
+    cwd: path.dirname(ctx.config.dataDir),
+    encoding: 'utf8',
+    timeout: 30_000,
+  });
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+};
