@@ -7,6 +7,7 @@ import { registerAudit } from './audit.ts';
 import { registerBackup } from './backup.ts';
 import { registerJobs } from './jobs.ts';
 import { registerAdminCommands } from './admin.ts';
+import { registerDemo } from './demo.ts';
 
 /** Every command, in help order. Add a line when a module gains a command. */
-export const commandModules: Array<(program: Command, io: CliIo) => void> = [registerServe, registerMigrate, registerJobs, registerSettings, registerAudit, registerBackup, registerAdminCommands];
+export const commandModules: Array<(program: Command, io: CliIo) => void> = [registerServe, registerMigrate, registerJobs, registerSettings, registerAudit, registerBackup, registerAdminCommands, registerDemo];

@@ -1,0 +1,1 @@
+export { loadDemo, DEMO_PASSWORD, type DemoResult } from './load-demo.ts';

@@ -1,0 +1,45 @@
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { createTestServer } from '../support/context.ts';
+import { runCli } from '../support/cli.ts';
+import { signIn } from '../support/staff.ts';
+import { DEMO_PASSWORD } from '../../src/modules/demo/index.ts';
+
+let t: Awaited<ReturnType<typeof createTestServer>>;
+before(async () => {
+  t = await createTestServer();
+});
+after(async () => t.close());
+
+test('guildhall demo loads an organization whose staff can sign in with the access of their group', async () => {
+  const r = runCli(t.ctx, ['demo']);
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(r.stdout, /Loaded the demo organization "Bjørkvik Makerspace"/);
+  assert.match(r.stdout, /kasserer@bjorkvik\.example\s+Treasurers/);
+
+  const org = await t.app.inject({ method: 'GET', url: '/api/v1/organization' });
+  assert.equal(org.json().name, 'Bjørkvik Makerspace');
+  assert.equal(org.json().locale, 'nb-NO');
+
+  const treasurer = await signIn(t.app, 'kasserer@bjorkvik.example', DEMO_PASSWORD);
+  const me = await t.app.inject({ method: 'GET', url: '/api/v1/auth/me', headers: treasurer.headers });
+  assert.equal(me.statusCode, 200);
+  assert.equal(me.json().user.permissions.payments, 'update');
+  assert.equal(me.json().user.permissions.staff, undefined);
+  const staff = await t.app.inject({ method: 'GET', url: '/api/v1/staff', headers: treasurer.headers });
+  assert.equal(staff.statusCode, 403, 'a treasurer does not manage staff');
+
+  const admin = await signIn(t.app, 'admin@bjorkvik.example', DEMO_PASSWORD);
+  const list = await t.app.inject({ method: 'GET', url: '/api/v1/staff', headers: admin.headers });
+  assert.equal(list.json().total, 3);
+});
+
+test('running demo twice changes nothing and says the accounts are already there', async () => {
+  const before = await t.ctx.db.selectFrom('staff_user').select('id').execute();
+  const r = runCli(t.ctx, ['--json', 'demo']);
+  assert.equal(r.status, 0, r.stderr);
+  const out = JSON.parse(r.stdout);
+  assert.ok(out.accounts.every((a: { created: boolean }) => !a.created));
+  const afterRows = await t.ctx.db.selectFrom('staff_user').select('id').execute();
+  assert.equal(afterRows.length, before.length);
+});
