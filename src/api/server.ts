@@ -18,6 +18,7 @@ import type { AppContext } from '../app.ts';
 import { ping } from '../db/database.ts';
 import { AppError } from '../kernel/app-error.ts';
 import { newId } from '../kernel/ids.ts';
+import { requestSerializer } from '../ops/logger.ts';
 import { errorHandler } from './errors.ts';
 import { registerIdempotency } from './idempotency.ts';
 import { registerAuthentication } from './authenticate.ts';
@@ -54,7 +55,7 @@ const parseJson = (body: Buffer): unknown => {
 export const buildServer = async (ctx: AppContext): Promise<Api> => {
   const app = Fastify({
     // pino's Logger is a FastifyBaseLogger at run time; the cast only widens the generic.
-    loggerInstance: ctx.log as unknown as FastifyBaseLogger,
+    loggerInstance: ctx.log.child({}, { serializers: { req: requestSerializer } }) as unknown as FastifyBaseLogger,
     bodyLimit: 1024 * 1024,
     genReqId: () => newId(ctx.clock.now().getTime()),
     requestIdHeader: 'x-request-id',
