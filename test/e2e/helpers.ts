@@ -1,0 +1,28 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { expect, type Locator, type Page } from '@playwright/test';
+
+export const ADMIN = { email: 'admin@example.org', password: 'Velvet tram under amber sky 7', name: 'Ada Admin' };
+
+const SHOTS = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../test-results/screenshots');
+
+/** A full-page picture of what the user sees, for people reviewing the design. */
+export const screenshot = async (page: Page, name: string): Promise<void> => {
+  fs.mkdirSync(SHOTS, { recursive: true });
+  // Let loading skeletons turn into data and transitions settle before the picture.
+  await expect(page.locator('.mantine-Skeleton-root')).toHaveCount(0);
+  await page.waitForTimeout(400);
+  await page.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage: true });
+};
+
+/** Password inputs by label (Mantine's show/hide toggle shares the label, so ask for the text box). */
+export const passwordField = (scope: Page | Locator, label: string) => scope.getByRole('textbox', { name: label, exact: true });
+
+export const signIn = async (page: Page, email = ADMIN.email, password = ADMIN.password): Promise<void> => {
+  await page.goto('/login');
+  await page.getByRole('textbox', { name: 'E-mail' }).fill(email);
+  await passwordField(page, 'Password').fill(password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await expect(page.getByRole('heading', { level: 1 })).toContainText('Welcome');
+};

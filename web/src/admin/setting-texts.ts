@@ -1,0 +1,32 @@
+import type { Language, Setting } from '../ui/types.ts';
+
+/**
+ * Norwegian label and description for the settings Guildhall ships with. The server's (English)
+ * text is used for English, and for any setting added later that is not listed here yet.
+ */
+const NB: Record<string, { label: string; description: string }> = {
+  'organization.name': { label: 'Organisasjonsnavn', description: 'Navnet som står på fakturaer, i e-poster og på innloggingssiden.' },
+  'organization.address': { label: 'Adresse', description: 'Postadressen som står på fakturaer, én linje per rad.' },
+  'organization.org_number': { label: 'Organisasjonsnummer', description: 'Organisasjonsnummeret som står på fakturaer.' },
+  'organization.vat_number': { label: 'MVA-nummer', description: 'MVA-nummeret som står på fakturaer; la feltet stå tomt hvis dere ikke er MVA-registrert.' },
+  'organization.currency': { label: 'Valuta', description: 'ISO 4217-koden for valutaen priser og fakturaer er i, for eksempel NOK.' },
+  'organization.locale': { label: 'Språkområde', description: 'Hvordan datoer og beløp skrives, for eksempel nb-NO (1 234,50 kr) eller en-GB.' },
+  'organization.time_zone': { label: 'Tidssone', description: 'IANA-tidssonen som avgjør hva «i dag» er og når planlagte oppgaver kjøres, for eksempel Europe/Oslo.' },
+  'organization.billing_email': { label: 'E-post for fakturaspørsmål', description: 'Hit sender medlemmene spørsmål om fakturaer; brukes som svaradresse på fakturaer som sendes på e-post.' },
+  'organization.logo': { label: 'Logo', description: 'Et PNG-, JPEG- eller SVG-bilde på høyst 512 kB, som vises i appene og på fakturaer.' },
+  'system.public_name': { label: 'Offentlig navn', description: 'Navnet i nettleserens tittellinje og i medlemsportalen, hvis det er et annet enn organisasjonsnavnet.' },
+  'system.default_language': { label: 'Standardspråk', description: 'Språket i appene for dem som ikke har valgt selv: en (engelsk) eller nb (bokmål).' },
+  'system.session_idle_minutes': { label: 'Tidsavbrudd ved inaktivitet (minutter)', description: 'Ansatte logges ut etter så mange minutter uten aktivitet. Settes med miljøvariabelen SESSION_IDLE_MINUTES.' },
+  'system.version': { label: 'Versjon', description: 'Guildhall-versjonen som kjører.' },
+  'ledger.misc_sales_account': { label: 'Konto for diverse salg', description: 'Hovedbokskonto for salg som ikke har en egen konto.' },
+  'ledger.ar_account': { label: 'Kundefordringer', description: 'Hovedbokskonto for det medlemmene skylder.' },
+  'ledger.bank_account': { label: 'Bankkonto', description: 'Hovedbokskonto som mottatte innbetalinger føres på.' },
+  'ledger.vat_account': { label: 'Utgående MVA', description: 'Hovedbokskonto for MVA på fakturaer.' },
+  'general.invoice_due_days': { label: 'Betalingsfrist (dager)', description: 'Antall dager fra fakturadato til forfallsdato.' },
+  'general.collections_min': { label: 'Minstebeløp for inkasso', description: 'Forfalte saldoer under dette beløpet (i organisasjonens valuta) sendes ikke til inkasso.' },
+  'general.vat_rate': { label: 'MVA-sats (%)', description: 'Standard MVA-sats i prosent, fra 0 til 100, for eksempel 25.' },
+  'general.report_email': { label: 'E-post for rapporter', description: 'Hit sendes planlagte rapporter; la feltet stå tomt for å ikke sende noen.' },
+};
+
+export const settingText = (setting: Setting, language: Language): { label: string; description: string } =>
+  (language === 'nb' ? NB[setting.key] : undefined) ?? { label: setting.label, description: setting.description };

@@ -1,0 +1,157 @@
+import { createRootRouteWithContext, createRoute, createRouter, Outlet, redirect, useRouter } from '@tanstack/react-router';
+import type { QueryClient } from '@tanstack/react-query';
+import { Box, Center, EmptyState, Loader } from '@mantine/core';
+import { useDocumentTitle } from '@mantine/hooks';
+import { ApiError } from './ui/api.ts';
+import { AppLayout } from './ui/layout.tsx';
+import { ComingSoon, ErrorState, RequireAccess, ToDashboardButton } from './ui/components.tsx';
+import { IconSearch } from './ui/icons.tsx';
+import { useT } from './ui/language.tsx';
+import { NAV } from './ui/nav.ts';
+import { parseSearch, stringifySearch } from './ui/search.ts';
+import { meQuery, useOrganization } from './ui/session.ts';
+import { LoginPage } from './admin/login.tsx';
+import { ForgotPasswordPage } from './admin/forgot-password.tsx';
+import { ResetPasswordPage } from './admin/reset-password.tsx';
+import { SetupPage } from './admin/setup.tsx';
+import { DashboardPage } from './admin/dashboard.tsx';
+import { SettingsPage } from './admin/settings.tsx';
+import { StaffPage } from './admin/staff.tsx';
+import { AuditPage } from './admin/audit.tsx';
+import { OutboxPage } from './admin/outbox.tsx';
+import { JobsPage } from './admin/jobs.tsx';
+
+interface RouterContext {
+  queryClient: QueryClient;
+}
+
+const NotFound = () => {
+  const t = useT();
+  return (
+    <Box pt={60}>
+      <EmptyState withIndicatorBackground icon={<IconSearch size={24} />} title={t('notFound.title')} description={t('notFound.description')}>
+        <EmptyState.Actions>
+          <ToDashboardButton />
+        </EmptyState.Actions>
+      </EmptyState>
+    </Box>
+  );
+};
+
+const Root = () => {
+  const org = useOrganization();
+  useDocumentTitle(`${org.name} · Guildhall`);
+  return <Outlet />;
+};
+
+const rootRoute = createRootRouteWithContext<RouterContext>()({ component: Root, notFoundComponent: NotFound });
+
+// Pages anyone may open.
+const loginRoute = createRoute({ getParentRoute: () => rootRoute, path: '/login', component: LoginPage });
+const forgotRoute = createRoute({ getParentRoute: () => rootRoute, path: '/forgot-password', component: ForgotPasswordPage });
+const resetRoute = createRoute({ getParentRoute: () => rootRoute, path: '/reset-password', component: ResetPasswordPage });
+const setupRoute = createRoute({ getParentRoute: () => rootRoute, path: '/setup', component: SetupPage });
+
+/** Everything below needs a signed-in staff member; others are sent to sign in and brought back. */
+const appRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  id: 'app',
+  component: AppLayout,
+  notFoundComponent: NotFound,
+  beforeLoad: async ({ context, location }) => {
+    try {
+      await context.queryClient.ensureQueryData(meQuery);
+    } catch (e) {
+      if (e instanceof ApiError && e.status === 401) throw redirect({ href: `/login${stringifySearch({ next: location.href })}` });
+      throw e;
+    }
+  },
+});
+
+const page = (path: string, component: () => React.ReactNode) => createRoute({ getParentRoute: () => appRoute, path, component });
+
+const soonPages = NAV.flatMap((s) => s.items)
+  .filter((item) => item.soon)
+  .map((item) =>
+    page(item.path, function SoonPage() {
+      const t = useT();
+      const body = <ComingSoon area={t(item.label)} />;
+      return item.access ? <RequireAccess area={item.access.area}>{body}</RequireAccess> : body;
+    }),
+  );
+
+const routeTree = rootRoute.addChildren([
+  loginRoute,
+  forgotRoute,
+  resetRoute,
+  setupRoute,
+  appRoute.addChildren([
+    page('/', DashboardPage),
+    page('/settings', () => (
+      <RequireAccess area="settings">
+        <SettingsPage />
+      </RequireAccess>
+    )),
+    page('/staff', () => (
+      <RequireAccess area="staff">
+        <StaffPage />
+      </RequireAccess>
+    )),
+    page('/audit', () => (
+      <RequireAccess area="staff">
+        <AuditPage />
+      </RequireAccess>
+    )),
+    page('/outbox', () => (
+      <RequireAccess area="communications">
+        <OutboxPage />
+      </RequireAccess>
+    )),
+    page('/jobs', () => (
+      <RequireAccess area="settings">
+        <JobsPage />
+      </RequireAccess>
+    )),
+    ...soonPages,
+  ]),
+]);
+
+const Pending = () => (
+  <Center h="60vh">
+    <Loader color="guild" />
+  </Center>
+);
+
+/** A page that could not load (the server is down, say): say so, and offer to try again. */
+const RouteError = ({ error, reset }: { error: unknown; reset: () => void }) => {
+  const router = useRouter();
+  return (
+    <Box maw={640} mx="auto" p="xl">
+      <ErrorState
+        error={error}
+        onRetry={() => {
+          reset();
+          void router.invalidate();
+        }}
+      />
+    </Box>
+  );
+};
+
+export const createAppRouter = (queryClient: QueryClient) =>
+  createRouter({
+    routeTree,
+    context: { queryClient },
+    parseSearch,
+    stringifySearch,
+    defaultPreload: false,
+    defaultPendingComponent: Pending,
+    defaultErrorComponent: RouteError,
+    scrollRestoration: true,
+  });
+
+declare module '@tanstack/react-router' {
+  interface Register {
+    router: ReturnType<typeof createAppRouter>;
+  }
+}
