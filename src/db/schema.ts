@@ -161,6 +161,134 @@ export interface MailMessageTable {
   sent_at: string | null;
 }
 
+export interface NumberSequenceTable {
+  name: string;
+  next_value: number | string;
+}
+
+export interface HouseholdTable {
+  id: string;
+  name: string;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface ContactTable {
+  id: string;
+  kind: string;
+  member_number: number | string | null;
+  status: string;
+  salutation: string | null;
+  first_names: string | null;
+  initial: string | null;
+  last_name: string | null;
+  birth_date: string | null;
+  gender: string | null;
+  org_name: string | null;
+  org_number: string | null;
+  vat_number: string | null;
+  display_name: string;
+  address_lines: string | null;
+  postcode: string | null;
+  place: string | null;
+  region: string | null;
+  country: string | null;
+  phone_home: string | null;
+  phone_work: string | null;
+  phone_mobile: string | null;
+  email: string | null;
+  invoice_delivery: string;
+  language: string | null;
+  note: string | null;
+  payer_id: string | null;
+  household_id: string | null;
+  household_role: string | null;
+  pseudo_email: number;
+  search_text: string;
+  version: number;
+  created_at: string;
+  updated_at: string;
+  erased_at: string | null;
+}
+
+export interface OrganizationContactTable {
+  id: string;
+  organization_id: string;
+  person_id: string;
+  role: string;
+  status: string;
+  confirm_token_hash: string | null;
+  invited_at: string;
+  confirmed_at: string | null;
+}
+
+export interface CustomFieldTable {
+  id: string;
+  key: string;
+  label: string;
+  description: string;
+  type: string;
+  options: string | null;
+  visibility: string;
+  applies_to: string;
+  required: number;
+  position: number;
+  archived: number;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface ContactFieldValueTable {
+  contact_id: string;
+  field_id: string;
+  value: string;
+}
+
+export interface ConsentTable {
+  id: string;
+  contact_id: string;
+  kind: string;
+  granted: number;
+  wording: string;
+  version: string;
+  source: string;
+  actor_name: string | null;
+  at: string;
+}
+
+export interface ContactTagTable {
+  contact_id: string;
+  tag: string;
+}
+
+export interface SavedViewTable {
+  id: string;
+  area: string;
+  name: string;
+  query: string;
+  owner_id: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface ContactImportTable {
+  id: string;
+  status: string;
+  filename: string;
+  encoding: string;
+  separator: string;
+  mapping: string;
+  options: string;
+  total_rows: number;
+  created_rows: number;
+  updated_rows: number;
+  skipped_rows: number;
+  report: string | null;
+  created_by: string | null;
+  created_at: string;
+  finished_at: string | null;
+}
+
 export interface DB {
   staff_user: StaffUserTable;
   access_group: AccessGroupTable;
@@ -175,4 +303,14 @@ export interface DB {
   job: JobTable;
   scheduled_task: ScheduledTaskTable;
   mail_message: MailMessageTable;
+  number_sequence: NumberSequenceTable;
+  household: HouseholdTable;
+  contact: ContactTable;
+  organization_contact: OrganizationContactTable;
+  custom_field: CustomFieldTable;
+  contact_field_value: ContactFieldValueTable;
+  consent: ConsentTable;
+  contact_tag: ContactTagTable;
+  saved_view: SavedViewTable;
+  contact_import: ContactImportTable;
 }

@@ -73,3 +73,23 @@ test('GET /api/v1/audit/verify reports an intact chain, then names the first alt
   assert.equal(bad.firstBad.problem, 'altered');
   assert.match(bad.firstBad.message, /^Row 7 .* was altered/);
 });
+
+test("a record's history is readable with read access to the record's area, not only with audit rights", async () => {
+  const settingsReader = (await bearerWith(t.ctx, { settings: 'update' }, 'settings person')).headers;
+  const change = await t.app.inject({ method: 'PATCH', url: '/api/v1/settings/organization.vat_number', headers: settingsReader, payload: { value: 'NO 999 888 777 MVA' } });
+  assert.equal(change.statusCode, 200, change.body);
+
+  const history = await t.app.inject({ method: 'GET', url: '/api/v1/audit/history/setting/organization.vat_number', headers: settingsReader });
+  assert.equal(history.statusCode, 200, history.body);
+  const body = history.json();
+  assert.equal(body.items[0].entityId, 'organization.vat_number');
+  assert.deepEqual(body.items[0].after, { value: 'NO 999 888 777 MVA' });
+  assert.ok(body.items.every((i: { entityType: string; entityId: string }) => i.entityType === 'setting' && i.entityId === 'organization.vat_number'));
+
+  const whole = await t.app.inject({ method: 'GET', url: '/api/v1/audit', headers: settingsReader });
+  assert.equal(whole.statusCode, 403, 'the whole trail still needs staff access');
+  const staffHistory = await t.app.inject({ method: 'GET', url: '/api/v1/audit/history/staff_user/x', headers: settingsReader });
+  assert.equal(staffHistory.statusCode, 403);
+  const unknown = await t.app.inject({ method: 'GET', url: '/api/v1/audit/history/spaceship/x', headers: settingsReader });
+  assert.equal(unknown.statusCode, 404);
+});

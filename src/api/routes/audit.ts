@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import type { AppContext } from '../../app.ts';
-import { databaseIdentity, listAudit, readAnchor, verifyAudit } from '../../modules/audit/index.ts';
-import { requireAccess } from '../access.ts';
+import { areaOfEntity, databaseIdentity, listAudit, readAnchor, verifyAudit } from '../../modules/audit/index.ts';
+import { AppError } from '../../kernel/app-error.ts';
+import { allows, requireAccess, requireSignedIn } from '../access.ts';
 import { listQuery, offsetOf, pagedOf, parseSort } from '../lists.ts';
 import type { Api } from '../server.ts';
 
@@ -48,6 +49,32 @@ export const registerAuditRoutes = (app: Api, ctx: AppContext) => {
         { entityType: q.entityType, entityId: q.entityId, actorId: q.actorId, action: q.action, q: q.q },
         { sort, limit: q.pageSize, offset: offsetOf(q) },
       );
+      return { items, page: q.page, pageSize: q.pageSize, total };
+    },
+  );
+
+  app.get(
+    '/api/v1/audit/history/:entityType/:entityId',
+    {
+      schema: {
+        tags: ['audit'],
+        summary: "One record's history (newest first). Needs read access to the area the record belongs to, e.g. settings for a setting.",
+        params: z.object({ entityType: z.string().min(1).max(64), entityId: z.string().min(1).max(200) }),
+        querystring: listQuery,
+        response: { 200: pagedOf(auditEntry) },
+      },
+      preHandler: requireSignedIn,
+    },
+    async (request) => {
+      const { entityType, entityId } = request.params;
+      const area = areaOfEntity(entityType);
+      if (!area) throw new AppError('not_found', `There is no kind of record called "${entityType}".`);
+      if (!allows(request.auth!.permissions, area, 'read') && !allows(request.auth!.permissions, 'staff', 'read')) {
+        throw new AppError('forbidden', `Your access does not include viewing ${area}.`);
+      }
+      const q = request.query;
+      const sort = parseSort(q.sort, ['seq', 'at'] as const, { column: 'seq', direction: 'desc' });
+      const { items, total } = await listAudit(ctx.db, { entityType, entityId }, { sort, limit: q.pageSize, offset: offsetOf(q) });
       return { items, page: q.page, pageSize: q.pageSize, total };
     },
   );

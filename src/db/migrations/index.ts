@@ -1,9 +1,11 @@
 import type { Migration } from 'kysely/migration';
 import * as m0001 from './0001_foundation.ts';
 import * as m0002 from './0002_staff_access.ts';
+import * as m0003 from './0003_contacts.ts';
 
 /** Forward-only, in order. Add a file and list it here; never edit one that has shipped. */
 export const migrations: Record<string, Migration> = {
   '0001_foundation': m0001,
   '0002_staff_access': m0002,
+  '0003_contacts': m0003,
 };

@@ -3,3 +3,4 @@ export { systemActor, cliActor, redact, verifyChain, auditRowHash, GENESIS_HASH,
 export { listAudit, toAuditEntry, type AuditEntry, type AuditFilter, type AuditPage } from './list-audit.ts';
 export { verifyAudit, type AuditHead, type AuditFinding, type AuditVerification } from './verify-audit.ts';
 export { readAnchor, saveAnchor, databaseIdentity, anchorPath, type SavedAnchor } from './audit-anchor.ts';
+export { ENTITY_AREAS, areaOfEntity } from './entity-areas.ts';

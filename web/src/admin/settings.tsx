@@ -22,6 +22,7 @@ import {
   UnstyledButton,
 } from '@mantine/core';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { RecordHistory } from '../ui/record-history.tsx';
 import { api } from '../ui/api.ts';
 import { ErrorState, Page } from '../ui/components.tsx';
 import { useFormat } from '../ui/format.ts';
@@ -371,6 +372,7 @@ export const SettingsPage = () => {
       </Tabs>
       <Modal opened={editing !== null} onClose={() => setEditing(null)} title={editing && <Text fw={600}>{t('settings.edit', { label: settingText(editing, language).label })}</Text>} size="lg">
         {editing && <EditSetting key={editing.key} setting={editing} onClose={() => setEditing(null)} />}
+        {editing && <RecordHistory entityType="setting" entityId={editing.key} />}
       </Modal>
     </Page>
   );

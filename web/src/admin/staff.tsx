@@ -24,6 +24,7 @@ import {
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { api } from '../ui/api.ts';
 import { ConfirmButton, ModalForm, Page } from '../ui/components.tsx';
+import { RecordHistory } from '../ui/record-history.tsx';
 import { DataTable, NewButton, useList, type Column } from '../ui/data-table.tsx';
 import { useFormat } from '../ui/format.ts';
 import { IconAlert, IconCheck, IconCopy, IconEdit, IconKey, IconShield, IconUsersGroup } from '../ui/icons.tsx';
@@ -227,6 +228,7 @@ const StaffTab = ({ search, setSearch, canEdit }: { search: ListSearch; setSearc
       />
       <Modal opened={editing !== null} onClose={() => setEditing(null)} title={<Text fw={600}>{editing === 'new' ? t('staff.new') : editing ? t('staff.editTitle', { name: editing.name }) : ''}</Text>} size="lg">
         {editing !== null && <StaffForm key={editing === 'new' ? 'new' : editing.id} user={editing === 'new' ? null : editing} onClose={() => setEditing(null)} />}
+        {editing !== null && editing !== 'new' && <RecordHistory entityType="staff_user" entityId={editing.id} />}
       </Modal>
     </>
   );
@@ -397,6 +399,7 @@ const GroupsTab = ({ search, setSearch, canEdit }: { search: ListSearch; setSear
       />
       <Modal opened={editing !== null} onClose={() => setEditing(null)} title={<Text fw={600}>{editing === 'new' ? t('groups.new') : editing ? t('groups.editTitle', { name: editing.name }) : ''}</Text>} size="lg">
         {editing !== null && <GroupForm key={editing === 'new' ? 'new' : editing.id} group={editing === 'new' ? null : editing} onClose={() => setEditing(null)} />}
+        {editing !== null && editing !== 'new' && <RecordHistory entityType="access_group" entityId={editing.id} />}
       </Modal>
     </>
   );

@@ -1,0 +1,16 @@
+import type { Area } from '../../api/access.ts';
+
+/**
+ * Which back-office area owns each kind of audited record. Reading one record's history needs
+ * read access to that area (a volunteer sees a contact's history without seeing the whole trail).
+ * Each module adds its entity types here.
+ */
+export const ENTITY_AREAS: Record<string, Area> = {
+  setting: 'settings',
+  job: 'settings',
+  staff_user: 'staff',
+  access_group: 'staff',
+  api_key: 'staff',
+};
+
+export const areaOfEntity = (entityType: string): Area | undefined => ENTITY_AREAS[entityType];
