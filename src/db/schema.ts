@@ -275,6 +275,7 @@ export interface ContactImportTable {
   id: string;
   status: string;
   filename: string;
+  file: Buffer;
   encoding: string;
   separator: string;
   mapping: string;

@@ -173,6 +173,7 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('id', 'text', (c) => c.primaryKey())
     .addColumn('status', 'text', (c) => c.notNull()) // analyzed | running | done | failed
     .addColumn('filename', 'text', (c) => c.notNull())
+    .addColumn('file', postgres ? 'bytea' : 'blob', (c) => c.notNull()) // the uploaded bytes, kept until the import is done
     .addColumn('encoding', 'text', (c) => c.notNull())
     .addColumn('separator', 'text', (c) => c.notNull())
     .addColumn('mapping', 'text', (c) => c.notNull()) // JSON: column → field
