@@ -14,10 +14,16 @@ export const buildProgram = () => {
   return { program, io };
 };
 
-if (import.meta.main) {
+/** Runs the command line; errors become one line and an exit code (2 for bad input). */
+export const run = (argv: string[]): Promise<void> => {
   const { program, io } = buildProgram();
-  program.parseAsync(process.argv).catch((e: unknown) => {
-    if (e instanceof CommanderError) process.exit(e.exitCode === 0 ? 0 : 2);
-    process.exit(reportError(e, io));
-  });
-}
+  return program.parseAsync(argv).then(
+    () => undefined,
+    (e: unknown) => {
+      if (e instanceof CommanderError) process.exit(e.exitCode === 0 ? 0 : 2);
+      process.exit(reportError(e, io));
+    },
+  );
+};
+
+if (import.meta.main) await run(process.argv);
