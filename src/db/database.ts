@@ -32,7 +32,7 @@ export const openDatabase = (target: DatabaseTarget, opts: { poolSize?: number }
     sqlite.pragma('journal_mode = WAL');
     sqlite.pragma('synchronous = FULL');
     sqlite.pragma('foreign_keys = ON');
-    const db = new Kysely<DB>({ dialect: new SqliteDialect({ database: sqlite }) });
+    const db = new Kysely<DB>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
     return { db, kind: 'sqlite', close: () => db.destroy() };
   }
   const pool = new pg.Pool({ connectionString: target.url, max: opts.poolSize ?? 10 });
@@ -40,6 +40,28 @@ export const openDatabase = (target: DatabaseTarget, opts: { poolSize?: number }
   pool.on('error', () => {});
   const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
   return { db, kind: 'postgres', close: () => db.destroy() };
+};
+
+/**
+ * Reuses prepared statements by their SQL. Kysely prepares every query afresh; with thousands of
+ * statements alive until garbage collection, each prepare and step gets slower (an import of
+ * 10,000 contacts took three times as long). A statement still iterating is never handed out twice.
+ */
+const withStatementCache = (sqlite: SQLite.Database, max = 500) => {
+  const cache = new Map<string, SQLite.Statement>();
+  return {
+    close: () => sqlite.close(),
+    prepare: (sql: string) => {
+      const hit = cache.get(sql);
+      if (hit && !hit.busy) return hit;
+      const stmt = sqlite.prepare(sql);
+      if (!hit) {
+        if (cache.size >= max) cache.delete(cache.keys().next().value!);
+        cache.set(sql, stmt);
+      }
+      return stmt;
+    },
+  };
 };
 
 export const migrateToLatest = async (db: Kysely<any>): Promise<string[]> => {

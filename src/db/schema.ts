@@ -205,6 +205,8 @@ export interface ContactTable {
   household_role: string | null;
   pseudo_email: number;
   search_text: string;
+  /** Display name folded like search text; lists sort by it (migration 0004). */
+  sort_name: string;
   version: number;
   created_at: string;
   updated_at: string;

@@ -5,7 +5,7 @@ import { withApp, type CliIo } from '../cli.ts';
 export const registerDemo = (program: Command, io: CliIo) => {
   program
     .command('demo')
-    .description('Load a demo organization (settings, access groups, staff accounts). Safe to run twice.')
+    .description('Load a demo organization (settings, access groups, staff accounts, a member registry). Safe to run twice.')
     .action(() =>
       withApp(async (ctx) => {
         const result = await loadDemo(ctx);
@@ -13,6 +13,8 @@ export const registerDemo = (program: Command, io: CliIo) => {
         io.out(`Loaded the demo organization "${result.organization}".`);
         io.out(`Sign in at ${ctx.config.publicUrl}/login with one of these (password: ${result.password}):`);
         for (const a of result.accounts) io.out(`  ${a.email.padEnd(30)} ${a.role}${a.created ? '' : ' (already there)'}`);
+        const r = result.registry;
+        io.out(`Member registry: ${r.persons} persons, ${r.organizations} organizations, ${r.households} households${r.created ? '' : ' (already there)'}.`);
       }),
     );
 };

@@ -8,6 +8,7 @@ import { registerBackup } from './backup.ts';
 import { registerJobs } from './jobs.ts';
 import { registerAdminCommands } from './admin.ts';
 import { registerDemo } from './demo.ts';
+import { registerContacts } from './contacts.ts';
 
 /** Every command, in help order. Add a line when a module gains a command. */
-export const commandModules: Array<(program: Command, io: CliIo) => void> = [registerServe, registerMigrate, registerJobs, registerSettings, registerAudit, registerBackup, registerAdminCommands, registerDemo];
+export const commandModules: Array<(program: Command, io: CliIo) => void> = [registerServe, registerMigrate, registerJobs, registerSettings, registerAudit, registerBackup, registerAdminCommands, registerContacts, registerDemo];

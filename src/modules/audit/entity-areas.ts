@@ -11,6 +11,11 @@ export const ENTITY_AREAS: Record<string, Area> = {
   staff_user: 'staff',
   access_group: 'staff',
   api_key: 'staff',
+  contact: 'contacts',
+  custom_field: 'contacts',
+  household: 'contacts',
+  saved_view: 'contacts',
+  contact_import: 'contacts',
 };
 
 export const areaOfEntity = (entityType: string): Area | undefined => ENTITY_AREAS[entityType];

@@ -3,6 +3,7 @@ import { FULL_ACCESS, type Permissions } from '../../api/access.ts';
 import { cliActor } from '../audit/index.ts';
 import { updateSetting } from '../settings/index.ts';
 import { createAccessGroup, createAdministrator, createStaffUser } from '../staff/index.ts';
+import { loadDemoRegistry, type DemoRegistryResult } from './demo-registry.ts';
 
 /** The password of every demo account; printed by `guildhall demo`. Demo data only. */
 export const DEMO_PASSWORD = 'Bjørkvik verksted 2026';
@@ -41,6 +42,7 @@ export interface DemoResult {
   organization: string;
   accounts: Array<{ email: string; role: string; created: boolean }>;
   password: string;
+  registry: DemoRegistryResult;
 }
 
 /**
@@ -68,5 +70,6 @@ export const loadDemo = async (ctx: AppContext): Promise<DemoResult> => {
     }
     accounts.push({ email: s.email, role: s.group ?? 'Administrator', created });
   }
-  return { organization: ORGANIZATION['organization.name']!, accounts, password: DEMO_PASSWORD };
+  const registry = await loadDemoRegistry(ctx, actor);
+  return { organization: ORGANIZATION['organization.name']!, accounts, password: DEMO_PASSWORD, registry };
 };

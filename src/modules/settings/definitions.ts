@@ -52,7 +52,18 @@ export const SETTING_DEFINITIONS = define([
   { key: 'general.invoice_due_days', group: 'general', type: 'integer', label: 'Invoice due days', description: 'Days from the invoice date to the due date.', default: 14, min: 0, max: 365 },
   { key: 'general.collections_min', group: 'general', type: 'money', label: 'Collections minimum', description: 'Overdue balances below this amount (in the organization currency) are not sent to collections.', default: '100.00' },
   { key: 'general.vat_rate', group: 'general', type: 'decimal', label: 'VAT rate (%)', description: 'Standard VAT rate in percent, from 0 to 100, such as 25.', default: '25', min: 0, max: 100 },
+  { key: 'contacts.first_member_number', group: 'general', type: 'integer', label: 'First member number', description: 'The member number the first contact gets; later contacts count up from it. Raising it makes the next contact start there; numbers are never reused.', default: 1001, min: 1, max: 999_999_999_999 },
   { key: 'general.report_email', group: 'general', type: 'email', label: 'Report e-mail', description: 'Where scheduled reports are sent; leave empty to send none.', default: '', optional: true },
+  { key: 'contacts.pseudo_email_domain', group: 'general', type: 'string', label: 'Pseudo e-mail domain', description: 'Domain for made-up e-mail addresses an import gives contacts that have none, such as members.example.org (name.number@domain). Leave empty to import such contacts without e-mail.', default: '', optional: true },
+  // Consents (seed 003): the wording shown when a consent is given or withdrawn, and its version. Each consent stores both.
+  { key: 'consent.statutes.wording', group: 'general', type: 'text', label: 'Consent wording: statutes', description: 'The text a member accepts: that they have read and accept the statutes.', default: "I have read and accept the organization's statutes." },
+  { key: 'consent.statutes.version', group: 'general', type: 'string', label: 'Consent version: statutes', description: 'Change it when the statutes or the wording change, so each consent shows which version was accepted.', default: '1' },
+  { key: 'consent.data_processing.wording', group: 'general', type: 'text', label: 'Consent wording: personal data', description: 'The text a member agrees to about the processing of their personal data.', default: 'I consent to the organization processing the personal data I have given. The purpose of the processing is to keep a register of members.' },
+  { key: 'consent.data_processing.version', group: 'general', type: 'string', label: 'Consent version: personal data', description: 'Change it when the wording or the purpose changes.', default: '1' },
+  { key: 'consent.info_email.wording', group: 'general', type: 'text', label: 'Consent wording: information by e-mail', description: 'The text a member ticks to receive information by e-mail.', default: 'I would like to receive information by e-mail.' },
+  { key: 'consent.info_email.version', group: 'general', type: 'string', label: 'Consent version: information by e-mail', description: 'Change it when the wording changes.', default: '1' },
+  { key: 'consent.info_sms.wording', group: 'general', type: 'text', label: 'Consent wording: information by SMS', description: 'The text a member ticks to receive information by SMS.', default: 'I would like to receive information by SMS.' },
+  { key: 'consent.info_sms.version', group: 'general', type: 'string', label: 'Consent version: information by SMS', description: 'Change it when the wording changes.', default: '1' },
 ]);
 
 type Definitions = (typeof SETTING_DEFINITIONS)[number];

@@ -1,0 +1,179 @@
+import { Readable } from 'node:stream';
+import { z } from 'zod';
+import type { FastifyRequest } from 'fastify';
+import type { AppContext } from '../../app.ts';
+import { AppError, validation } from '../../kernel/app-error.ts';
+import {
+  analyzeImport,
+  dryRunImport,
+  exportContactsCsv,
+  resolveContactFilter,
+  getImportStatus,
+  MATCH_MODES,
+  MAX_IMPORT_BYTES,
+  startImport,
+  type ChangedBy,
+} from '../../modules/contacts/index.ts';
+import { actorOf, requireAccess } from '../access.ts';
+import type { Api } from '../server.ts';
+import { contactListQuery } from './contacts.ts';
+
+const changedBy = (request: FastifyRequest): ChangedBy => ({ actor: actorOf(request), requestId: request.id });
+
+const idParams = z.object({ id: z.string().min(1).max(64) });
+
+const mapping = z
+  .record(z.string().max(200), z.string().max(100).nullable())
+  .describe('Column name → field key (see `fields` of the analysis), or null to leave the column out.');
+
+const options = z.strictObject({
+  importValidRows: z.boolean().default(false).describe('Import the rows without errors even when other rows have errors.'),
+  pseudoEmailDomain: z.string().max(200).optional().describe('Rows without e-mail get name.membernumber@this-domain; defaults to the setting contacts.pseudo_email_domain ("" for none).'),
+  matchOn: z.enum(MATCH_MODES).default('both').describe('Which rows update an existing contact instead of creating one.'),
+});
+
+const importRequest = z.strictObject({ mapping, options: options.default({ importValidRows: false, matchOn: 'both' }) });
+
+const counts = z.object({ created: z.number(), updated: z.number(), skipped: z.number(), errors: z.number() });
+
+const report = z.object({
+  rows: z.array(
+    z.object({
+      line: z.number().describe('The line of the file the row starts on (the header is line 1).'),
+      action: z.enum(['create', 'update', 'skip', 'error']),
+      reason: z.string().optional(),
+      contactId: z.string().optional(),
+      memberNumber: z.number().optional(),
+    }),
+  ),
+  counts,
+  imported: z.boolean().describe('Whether the changes were kept: false for a dry run, and for a file with errors unless importValidRows.'),
+  dryRun: z.boolean(),
+  message: z.string().optional(),
+});
+
+const analysis = z.object({
+  id: z.string(),
+  filename: z.string(),
+  encoding: z.string(),
+  separator: z.string(),
+  columns: z.array(z.string()),
+  rowCount: z.number(),
+  sample: z.array(z.array(z.string())),
+  suggestedMapping: z.record(z.string(), z.string().nullable()),
+  fields: z.array(z.object({ key: z.string(), label: z.string() })),
+});
+
+const status = z.object({
+  id: z.string(),
+  status: z.enum(['analyzed', 'running', 'done', 'failed']),
+  filename: z.string(),
+  progress: z.object({ processed: z.number(), total: z.number() }),
+  counts,
+  report: report.nullable(),
+  message: z.string().nullable(),
+  createdAt: z.string(),
+  finishedAt: z.string().nullable(),
+});
+
+/** CSV import of contacts (upload and analyze, dry run, run in the background, poll) and CSV export (area contacts). */
+export const registerContactImportRoutes = (app: Api, ctx: AppContext) => {
+  const update = requireAccess('contacts', 'update');
+  // Browsers on Windows label .csv files with Excel's type; take them as raw bytes like text/csv.
+  if (!app.hasContentTypeParser('application/vnd.ms-excel')) {
+    app.addContentTypeParser('application/vnd.ms-excel', { parseAs: 'buffer', bodyLimit: MAX_IMPORT_BYTES }, (_req, body, done) => done(null, body));
+  }
+
+  app.get(
+    '/api/v1/contacts/export.csv',
+    {
+      schema: {
+        tags: ['contacts'],
+        summary:
+          'The contacts matching the list query (same filters as GET /contacts; page and sort are ignored) as CSV: UTF-8 with BOM, "," separated, ' +
+          'in member number order, with the import\'s column names; cells starting with = + - @ are prefixed with \' against formula injection.',
+        querystring: contactListQuery,
+      },
+      preHandler: requireAccess('contacts', 'read'),
+    },
+    async (request, reply) => {
+      const filter = await resolveContactFilter(ctx.db, request.query as Record<string, string>, { ignore: ['page', 'pageSize', 'sort'] });
+      const day = ctx.clock.today().toString();
+      return reply
+        .type('text/csv; charset=utf-8')
+        .header('content-disposition', `attachment; filename="contacts-${day}.csv"`)
+        .send(Readable.from(exportContactsCsv(ctx.db, filter)));
+    },
+  );
+
+  app.post(
+    '/api/v1/contacts/imports',
+    {
+      schema: {
+        tags: ['contacts'],
+        summary:
+          'Upload a CSV file (the raw bytes, Content-Type text/csv or application/octet-stream, up to 50 MB). UTF-8 or Windows-1252, "," or ";". ' +
+          'Answers what is in it and a suggested mapping of its columns.',
+        querystring: z.object({ filename: z.string().max(200).optional() }),
+        response: { 201: analysis },
+      },
+      preHandler: update,
+    },
+    async (request, reply) => {
+      if (!Buffer.isBuffer(request.body)) {
+        throw new AppError('unsupported_media_type', 'Send the file itself as the body, with Content-Type text/csv (or application/octet-stream).');
+      }
+      if (request.body.length === 0) throw validation('The upload is empty; choose a CSV file.');
+      const result = await analyzeImport(ctx, changedBy(request), { filename: request.query.filename ?? 'import.csv', bytes: request.body });
+      return reply.status(201).send(result);
+    },
+  );
+
+  app.post(
+    '/api/v1/contacts/imports/:id/dry-run',
+    {
+      schema: {
+        tags: ['contacts'],
+        summary: 'Try the import without keeping anything: every row\'s fate (create, update, skip or error, with the reason and the line).',
+        params: idParams,
+        body: importRequest,
+        response: { 200: report },
+      },
+      preHandler: update,
+    },
+    async (request) => dryRunImport(ctx, changedBy(request), request.params.id, request.body),
+  );
+
+  app.post(
+    '/api/v1/contacts/imports/:id/run',
+    {
+      schema: {
+        tags: ['contacts'],
+        summary:
+          'Start the import in the background; poll GET /contacts/imports/:id. All rows commit in one transaction. A file with errors imports nothing unless options.importValidRows.',
+        params: idParams,
+        body: importRequest,
+        response: { 202: z.object({ id: z.string(), status: z.literal('running') }) },
+      },
+      preHandler: update,
+    },
+    async (request, reply) => {
+      await startImport({ ...ctx, log: request.log }, changedBy(request), request.params.id, request.body);
+      return reply.status(202).send({ id: request.params.id, status: 'running' as const });
+    },
+  );
+
+  app.get(
+    '/api/v1/contacts/imports/:id',
+    {
+      schema: {
+        tags: ['contacts'],
+        summary: 'An import\'s status, progress (rows processed of total) and, when finished, its report.',
+        params: idParams,
+        response: { 200: status },
+      },
+      preHandler: requireAccess('contacts', 'read'),
+    },
+    async (request) => getImportStatus(ctx.db, request.params.id),
+  );
+};

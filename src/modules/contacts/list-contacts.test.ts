@@ -1,0 +1,173 @@
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { createTestContext, type TestContext } from '../../../test/support/context.ts';
+import { systemActor } from '../audit/index.ts';
+import { newId } from '../../kernel/ids.ts';
+import {
+  createContact,
+  createCustomField,
+  createHousehold,
+  filteredContacts,
+  listContacts,
+  resolveContactFilter,
+  searchTerms,
+  updateContact,
+  type ContactSort,
+  type RawContactFilter,
+} from './index.ts';
+
+/**
+ * Search, filters, sort and paging, asserted as exact result lists: the same assertions run on
+ * SQLite (FTS5 trigram table) and PostgreSQL (pg_trgm), so both must give the same rows.
+ */
+let ctx: TestContext;
+const by = { actor: systemActor };
+const ids: Record<string, string> = {};
+const numbers: Record<string, number> = {};
+
+before(async () => {
+  ctx = await createTestContext();
+  const people = {
+    ase: { kind: 'person', firstNames: 'Åse', lastName: 'Ødegård', email: 'ase@example.no', phoneMobile: '+47 912 34 567', place: 'Oslo', tags: ['board', 'volunteer'] },
+    alvarez: { kind: 'person', firstNames: 'José', lastName: 'Álvarez', email: 'jose.alvarez@example.com', place: 'Bergen', tags: ['volunteer'] },
+    liv: { kind: 'person', firstNames: 'Liv', lastName: 'Ærø', phoneHome: '22 33 44 55', place: 'Ålesund' },
+    ju: { kind: 'organization', orgName: 'Journalists United', email: 'post@journalists.example', tags: ['client'] },
+    kari: { kind: 'person', firstNames: 'Kari', lastName: 'Nordmann', email: 'kari.nordmann@example.no', place: 'Trondheim' },
+    ola: { kind: 'person', firstNames: 'Ola', lastName: 'Nordmann' },
+    joseN: { kind: 'person', firstNames: 'José', lastName: 'Nordmann', email: 'jn@example.org', place: 'Oslo', tags: ['board'] },
+    percent: { kind: 'person', firstNames: 'Fifty', lastName: 'Percent_Off' },
+  } as const;
+  for (const [key, input] of Object.entries(people)) {
+    ctx.clock.advance(60_000);
+    const c = await createContact(ctx, by, { ...input, tags: 'tags' in input ? [...input.tags] : [] });
+    ids[key] = c.id;
+    numbers[key] = c.memberNumber;
+  }
+});
+after(async () => ctx.close());
+
+const find = async (raw: RawContactFilter, sort: { column: ContactSort; direction: 'asc' | 'desc' } = { column: 'displayName', direction: 'asc' }, limit = 100, offset = 0) => {
+  const filter = await resolveContactFilter(ctx.db, raw);
+  return listContacts(ctx.db, { filter, sort, limit, offset });
+};
+const names = async (raw: RawContactFilter) => (await find(raw)).items.map((i) => i.displayName);
+
+test('accent- and case-insensitive search: "odegard" finds Ødegård, "jose" finds José, "aeroe" finds Ærø', async () => {
+  assert.deepEqual(await names({ q: 'odegard' }), ['Ødegård, Åse']);
+  assert.deepEqual(await names({ q: 'ØDEGÅRD' }), ['Ødegård, Åse']);
+  assert.deepEqual(await names({ q: 'oedegaard' }), ['Ødegård, Åse'], 'the oe/aa spelling works too');
+  assert.deepEqual(await names({ q: 'jose' }), ['Álvarez, José', 'Nordmann, José']);
+  assert.deepEqual(await names({ q: 'aeroe' }), ['Ærø, Liv']);
+  assert.deepEqual(await names({ q: 'aero' }), ['Ærø, Liv']);
+  assert.deepEqual(await names({ q: 'alvarez' }), ['Álvarez, José']);
+});
+
+test('search by phone (with or without spaces), member number, e-mail fragment and organization name', async () => {
+  assert.deepEqual(await names({ q: '912 34 567' }), ['Ødegård, Åse']);
+  assert.deepEqual(await names({ q: '+47 91234567' }), ['Ødegård, Åse']);
+  assert.deepEqual(await names({ q: '22334455' }), ['Ærø, Liv']);
+  assert.deepEqual(await names({ q: String(numbers.ju) }), ['Journalists United']);
+  assert.deepEqual(await names({ q: 'nordmann@exa' }), ['Nordmann, Kari']);
+  assert.deepEqual(await names({ q: 'journalists' }), ['Journalists United']);
+  assert.deepEqual(await names({ q: 'United' }), ['Journalists United']);
+});
+
+test('several words must all match; short words and LIKE wildcards are searched literally', async () => {
+  assert.deepEqual(await names({ q: 'jose nordmann' }), ['Nordmann, José']);
+  assert.deepEqual(await names({ q: 'nordmann jose' }), ['Nordmann, José']);
+  assert.deepEqual(await names({ q: 'nordmann' }), ['Nordmann, José', 'Nordmann, Kari', 'Nordmann, Ola']);
+  assert.deepEqual(await names({ q: 'ol' }), ['Nordmann, Ola']);
+  assert.deepEqual(await names({ q: 'nordmann zz' }), []);
+  assert.deepEqual(await names({ q: 'r_e' }), [], '_ is not a wildcard (it would match "rce" in Percent)');
+  assert.deepEqual(await names({ q: 'percent_off' }), ['Percent_Off, Fifty']);
+  assert.deepEqual(await names({ q: '%' }), []);
+});
+
+test('the database search gives exactly what a plain scan of the search text gives, for short and long terms', async () => {
+  const rows = await ctx.db.selectFrom('contact').select(['id', 'search_text']).execute();
+  for (const q of ['o', 'no', 'nor', 'ase', 'a e', 'example', '.no', '@', 'nordmann ola', 'ærø', 'jn@', '1003', '34 5', 'x']) {
+    const terms = searchTerms(q);
+    const expected = rows.filter((r) => terms.every((t) => r.search_text.includes(t))).map((r) => r.id).sort();
+    const filter = await resolveContactFilter(ctx.db, { q });
+    const got = (await filteredContacts(ctx.db, filter).select('contact.id').execute()).map((r) => r.id).sort();
+    assert.deepEqual(got, expected, `search "${q}"`);
+  }
+});
+
+test('filters: kind, tags (all must match), has e-mail (made-up addresses count as none), status', async () => {
+  assert.deepEqual(await names({ kind: 'organization' }), ['Journalists United']);
+  assert.equal((await find({ kind: 'person' })).total, 7);
+  assert.deepEqual(await names({ tag: 'volunteer' }), ['Álvarez, José', 'Ødegård, Åse']);
+  assert.deepEqual(await names({ tag: 'board,volunteer' }), ['Ødegård, Åse']);
+  assert.deepEqual(await names({ tag: 'board, client' }), []);
+  assert.deepEqual(await names({ hasEmail: 'false' }), ['Ærø, Liv', 'Nordmann, Ola', 'Percent_Off, Fifty']);
+  await createContact(ctx, by, { kind: 'person', lastName: 'Pseudo', email: 'm1234@import.invalid.example' }, { pseudoEmail: true }).then((c) => (ids.pseudo = c.id));
+  assert.ok((await names({ hasEmail: 'false' })).includes('Pseudo'));
+  assert.ok(!(await names({ hasEmail: true })).includes('Pseudo'));
+  await ctx.db.updateTable('contact').set({ status: 'erased' }).where('id', '=', ids.pseudo!).execute();
+  assert.ok(!(await names({})).includes('Pseudo'), 'erased contacts are not listed by default');
+  assert.deepEqual(await names({ status: 'erased' }), ['Pseudo']);
+});
+
+test('filter on consent: the newest row per kind counts; no row means not granted', async () => {
+  const consent = async (contact: string, granted: boolean, at: string) =>
+    ctx.db
+      .insertInto('consent')
+      .values({ id: newId(), contact_id: ids[contact]!, kind: 'info_email', granted: granted ? 1 : 0, wording: 'I want e-mail', version: '1', source: 'staff', actor_name: null, at })
+      .execute();
+  await consent('kari', true, '2026-01-01T00:00:00.000Z');
+  await consent('ola', true, '2026-01-01T00:00:00.000Z');
+  await consent('ola', false, '2026-01-02T00:00:00.000Z'); // withdrawn later
+  assert.deepEqual(await names({ consent: 'info_email:granted' }), ['Nordmann, Kari']);
+  const notGranted = await names({ consent: 'info_email:not_granted' });
+  assert.ok(notGranted.includes('Nordmann, Ola') && notGranted.includes('Ødegård, Åse') && !notGranted.includes('Nordmann, Kari'));
+  await assert.rejects(resolveContactFilter(ctx.db, { consent: 'newsletter:yes' }), /consent must look like info_email:granted/);
+});
+
+test('filter on household role and on custom field values (numbers compare by value)', async () => {
+  await createHousehold(ctx, by, { primaryId: ids.kari!, secondaryIds: [ids.ola!] });
+  assert.deepEqual(await names({ householdRole: 'primary' }), ['Nordmann, Kari']);
+  assert.deepEqual(await names({ householdRole: 'secondary' }), ['Nordmann, Ola']);
+  assert.ok(!(await names({ householdRole: 'none' })).some((n) => n === 'Nordmann, Kari' || n === 'Nordmann, Ola'));
+
+  await createCustomField(ctx, by, { key: 'section_number', label: 'Section number', type: 'number' });
+  await createCustomField(ctx, by, { key: 'unit_address', label: 'Unit address', type: 'choice', options: ['Grønlandsleiret 61 A', 'Grønlandsleiret 61 B'] });
+  await updateContact(ctx, by, ids.ase!, { customFields: { section_number: '12', unit_address: 'Grønlandsleiret 61 B' } });
+  await updateContact(ctx, by, ids.liv!, { customFields: { section_number: 7, unit_address: 'Grønlandsleiret 61 B' } });
+  assert.deepEqual(await names({ 'field.section_number': '12.0' }), ['Ødegård, Åse']);
+  assert.deepEqual(await names({ 'field.unit_address': 'Grønlandsleiret 61 B' }), ['Ærø, Liv', 'Ødegård, Åse']);
+  assert.deepEqual(await names({ 'field.unit_address': 'Grønlandsleiret 61 B', 'field.section_number': '7' }), ['Ærø, Liv']);
+  await assert.rejects(resolveContactFilter(ctx.db, { 'field.section_number': 'abc' }), /Section number must be a number/);
+  await assert.rejects(resolveContactFilter(ctx.db, { 'field.nope': '1' }), /There is no custom field "nope" to filter on\. Fields: section_number, unit_address\./);
+  await assert.rejects(resolveContactFilter(ctx.db, { colour: 'red' }), /"colour" is not a contact filter/);
+});
+
+test('sorting is the same on both databases (accents folded: Ærø sorts as aero, Ødegård as odegard) and paging is stable through ties', async () => {
+  for (let i = 0; i < 5; i++) await createContact(ctx, by, { kind: 'person', lastName: 'Berg', firstNames: 'Anne' });
+  const all = (await find({}, { column: 'displayName', direction: 'asc' })).items.map((i) => i.displayName);
+  assert.deepEqual(all.slice(0, 7), ['Ærø, Liv', 'Álvarez, José', 'Berg, Anne', 'Berg, Anne', 'Berg, Anne', 'Berg, Anne', 'Berg, Anne']);
+  assert.deepEqual(all.slice(7), ['Journalists United', 'Nordmann, José', 'Nordmann, Kari', 'Nordmann, Ola', 'Ødegård, Åse', 'Percent_Off, Fifty']);
+
+  for (const sort of [
+    { column: 'displayName', direction: 'asc' },
+    { column: 'displayName', direction: 'desc' },
+    { column: 'memberNumber', direction: 'desc' },
+    { column: 'createdAt', direction: 'asc' },
+    { column: 'email', direction: 'asc' },
+    { column: 'place', direction: 'desc' },
+  ] as const) {
+    const full = (await find({}, sort)).items.map((i) => i.id);
+    const paged: string[] = [];
+    for (let offset = 0; offset < full.length; offset += 3) paged.push(...(await find({}, sort, 3, offset)).items.map((i) => i.id));
+    assert.deepEqual(paged, full, `pages of ${sort.column} ${sort.direction}`);
+    assert.equal(new Set(paged).size, full.length);
+  }
+  const byEmail = (await find({}, { column: 'email', direction: 'asc' })).items.map((i) => i.email);
+  assert.deepEqual(byEmail.slice(0, 6), ['ase@example.no', 'jn@example.org', 'jose.alvarez@example.com', 'kari.nordmann@example.no', 'post@journalists.example', null]);
+  const byNumber = (await find({}, { column: 'memberNumber', direction: 'asc' })).items.map((i) => i.memberNumber);
+  assert.deepEqual(byNumber, [...byNumber].sort((a, b) => a - b));
+  const page = await find({ q: 'nordmann' }, { column: 'displayName', direction: 'asc' }, 2, 2);
+  assert.equal(page.total, 3);
+  assert.deepEqual(page.items.map((i) => i.displayName), ['Nordmann, Ola']);
+  assert.deepEqual(page.items[0]!.householdRole, 'secondary');
+});
