@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { ADMIN, passwordField, screenshot, signIn } from './helpers.ts';
+import { ADMIN, ADMIN_RESET_PASSWORD, passwordField, screenshot, signIn } from './helpers.ts';
 import { seedFailedMail } from './seed.ts';
 
 // One server, one database: these run in order and build on each other.
@@ -272,7 +272,7 @@ test('the e-mailed link sets a new password; the policy message is shown for a w
   await expect(page.getByTestId('reset-error')).toBeVisible();
   await expect(page.getByTestId('reset-error')).toContainText(/common|password/i);
 
-  const fresh = 'Quiet harbour lamps glow 31';
+  const fresh = ADMIN_RESET_PASSWORD;
   await passwordField(page, 'New password').fill(fresh);
   await passwordField(page, 'Repeat the new password').fill(fresh);
   await page.getByRole('button', { name: 'Set new password' }).click();

@@ -20,6 +20,12 @@ import { StaffPage } from './admin/staff.tsx';
 import { AuditPage } from './admin/audit.tsx';
 import { OutboxPage } from './admin/outbox.tsx';
 import { JobsPage } from './admin/jobs.tsx';
+import { ContactsPage } from './contacts/list.tsx';
+import { ContactPage } from './contacts/contact-page.tsx';
+import { EditContactPage, NewContactPage } from './contacts/contact-form.tsx';
+import { CustomFieldsPage } from './contacts/custom-fields.tsx';
+import { ImportPage } from './contacts/import.tsx';
+import { ConfirmContactPage } from './contacts/confirm-contact.tsx';
 
 interface RouterContext {
   queryClient: QueryClient;
@@ -51,6 +57,7 @@ const loginRoute = createRoute({ getParentRoute: () => rootRoute, path: '/login'
 const forgotRoute = createRoute({ getParentRoute: () => rootRoute, path: '/forgot-password', component: ForgotPasswordPage });
 const resetRoute = createRoute({ getParentRoute: () => rootRoute, path: '/reset-password', component: ResetPasswordPage });
 const setupRoute = createRoute({ getParentRoute: () => rootRoute, path: '/setup', component: SetupPage });
+const confirmContactRoute = createRoute({ getParentRoute: () => rootRoute, path: '/confirm-contact', component: ConfirmContactPage });
 
 /** Everything below needs a signed-in staff member; others are sent to sign in and brought back. */
 const appRoute = createRoute({
@@ -85,6 +92,7 @@ const routeTree = rootRoute.addChildren([
   forgotRoute,
   resetRoute,
   setupRoute,
+  confirmContactRoute,
   appRoute.addChildren([
     page('/', DashboardPage),
     page('/settings', () => (
@@ -107,6 +115,24 @@ const routeTree = rootRoute.addChildren([
         <OutboxPage />
       </RequireAccess>
     )),
+    page('/contacts', () => (
+      <RequireAccess area="contacts">
+        <ContactsPage />
+      </RequireAccess>
+    )),
+    page('/contacts/new', NewContactPage),
+    page('/contacts/fields', () => (
+      <RequireAccess area="contacts">
+        <CustomFieldsPage />
+      </RequireAccess>
+    )),
+    page('/contacts/import', ImportPage),
+    page('/contacts/$id', () => (
+      <RequireAccess area="contacts">
+        <ContactPage />
+      </RequireAccess>
+    )),
+    page('/contacts/$id/edit', EditContactPage),
     page('/jobs', () => (
       <RequireAccess area="settings">
         <JobsPage />

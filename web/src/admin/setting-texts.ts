@@ -26,6 +26,16 @@ const NB: Record<string, { label: string; description: string }> = {
   'general.collections_min': { label: 'Minstebeløp for inkasso', description: 'Forfalte saldoer under dette beløpet (i organisasjonens valuta) sendes ikke til inkasso.' },
   'general.vat_rate': { label: 'MVA-sats (%)', description: 'Standard MVA-sats i prosent, fra 0 til 100, for eksempel 25.' },
   'general.report_email': { label: 'E-post for rapporter', description: 'Hit sendes planlagte rapporter; la feltet stå tomt for å ikke sende noen.' },
+  'contacts.first_member_number': { label: 'Første medlemsnummer', description: 'Medlemsnummeret den første kontakten får; senere kontakter teller oppover. Settes det høyere, starter neste kontakt der; numre brukes aldri om igjen.' },
+  'contacts.pseudo_email_domain': { label: 'Domene for oppdiktet e-post', description: 'Domene for e-postadresser en import lager til kontakter uten e-post, som medlemmer.eksempel.no (navn.nummer@domene). La feltet stå tomt for å importere slike kontakter uten e-post.' },
+  'consent.statutes.wording': { label: 'Samtykketekst: vedtekter', description: 'Teksten medlemmet godtar: at de har lest og godtar vedtektene.' },
+  'consent.statutes.version': { label: 'Samtykkeversjon: vedtekter', description: 'Endre den når vedtektene eller teksten endres, så hvert samtykke viser hvilken versjon som ble godtatt.' },
+  'consent.data_processing.wording': { label: 'Samtykketekst: personopplysninger', description: 'Teksten medlemmet samtykker til om behandling av personopplysningene sine.' },
+  'consent.data_processing.version': { label: 'Samtykkeversjon: personopplysninger', description: 'Endre den når teksten eller formålet endres.' },
+  'consent.info_email.wording': { label: 'Samtykketekst: informasjon på e-post', description: 'Teksten medlemmet krysser av for å få informasjon på e-post.' },
+  'consent.info_email.version': { label: 'Samtykkeversjon: informasjon på e-post', description: 'Endre den når teksten endres.' },
+  'consent.info_sms.wording': { label: 'Samtykketekst: informasjon på SMS', description: 'Teksten medlemmet krysser av for å få informasjon på SMS.' },
+  'consent.info_sms.version': { label: 'Samtykkeversjon: informasjon på SMS', description: 'Endre den når teksten endres.' },
 };
 
 export const settingText = (setting: Setting, language: Language): { label: string; description: string } =>

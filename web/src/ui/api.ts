@@ -73,12 +73,73 @@ const request = async <T>(method: string, path: string, body?: unknown, query?: 
   return data as T;
 };
 
+/** A plain-text answer (a readable summary, say); errors arrive as JSON like everywhere else. */
+const getText = async (path: string, query?: Query): Promise<string> => {
+  let res: Response;
+  try {
+    res = await fetch(withQuery(`/api/v1${path}`, query), { headers: { accept: 'text/plain, application/json' }, credentials: 'same-origin' });
+  } catch {
+    throw new ApiError(0, 'network', 'The server could not be reached. Check your connection and try again.');
+  }
+  const text = await res.text();
+  if (res.ok) return text;
+  let err: { code?: string; message?: string; details?: unknown } | undefined;
+  try {
+    err = (JSON.parse(text) as { error?: typeof err }).error;
+  } catch {
+    err = undefined;
+  }
+  if (res.status === 401) unauthenticatedHandler?.();
+  throw new ApiError(res.status, err?.code ?? `http_${res.status}`, err?.message ?? `The server answered ${res.status} ${res.statusText}.`, err?.details);
+};
+
+/**
+ * Sends a file's raw bytes with POST, reporting upload progress (fetch cannot): `onProgress`
+ * gets the fraction sent, 0…1. The answer is JSON, errors as ApiError like every other call.
+ */
+const upload = <T>(path: string, file: Blob, onProgress?: (fraction: number) => void, query?: Query): Promise<T> =>
+  new Promise<T>((resolve, reject) => {
+    const xhr = new XMLHttpRequest();
+    xhr.open('POST', withQuery(`/api/v1${path}`, query));
+    xhr.withCredentials = true;
+    xhr.setRequestHeader('accept', 'application/json');
+    // Raw bytes: the server detects the encoding itself (a .csv may be UTF-8 or Windows-1252).
+    xhr.setRequestHeader('content-type', 'application/octet-stream');
+    if (csrfToken) xhr.setRequestHeader('x-csrf-token', csrfToken);
+    xhr.upload.onprogress = (e) => {
+      if (e.lengthComputable && onProgress) onProgress(e.total ? e.loaded / e.total : 1);
+    };
+    xhr.onerror = () => reject(new ApiError(0, 'network', 'The server could not be reached. Check your connection and try again.'));
+    xhr.onload = () => {
+      let data: unknown = undefined;
+      try {
+        data = xhr.responseText ? JSON.parse(xhr.responseText) : undefined;
+      } catch {
+        data = undefined;
+      }
+      if (xhr.status >= 200 && xhr.status < 300) {
+        onProgress?.(1);
+        resolve(data as T);
+        return;
+      }
+      const err = (data as { error?: { code?: string; message?: string; details?: unknown } } | undefined)?.error;
+      if (xhr.status === 401) unauthenticatedHandler?.();
+      reject(new ApiError(xhr.status, err?.code ?? `http_${xhr.status}`, err?.message ?? `The server answered ${xhr.status} ${xhr.statusText}.`, err?.details));
+    };
+    xhr.send(file);
+  });
+
 export const api = {
   get: <T>(path: string, query?: Query) => request<T>('GET', path, undefined, query),
   post: <T>(path: string, body?: unknown) => request<T>('POST', path, body ?? {}),
   patch: <T>(path: string, body: unknown) => request<T>('PATCH', path, body),
   del: <T = void>(path: string) => request<T>('DELETE', path),
+  text: getText,
+  upload,
 };
+
+/** The address of a download (CSV, JSON) under /api/v1, for a plain link the browser saves. */
+export const downloadUrl = (path: string, query?: Query): string => withQuery(`/api/v1${path}`, query);
 
 /** Only same-site relative paths are followed after sign-in; anything else goes to the start page. */
 export const safeNext = (next: unknown): string => {

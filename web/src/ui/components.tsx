@@ -39,7 +39,7 @@ export const GuildMark = ({ size = 30 }: { size?: number }) => (
 /** A form's refusal from the server (or another failure), shown above its fields. */
 export const FormError = ({ error, testId }: { error: Error | null; testId?: string }) =>
   error ? (
-    <Alert color="red" variant="light" icon={<IconAlert size={18} />} role="alert" data-testid={testId}>
+    <Alert color="red" variant="light" icon={<IconAlert size={18} />} role="alert" data-testid={testId} style={{ overflowWrap: 'anywhere' }}>
       {error.message}
     </Alert>
   ) : null;

@@ -1,5 +1,5 @@
 import { Fragment, useEffect, useState, type ReactNode } from 'react';
-import { ActionIcon, Autocomplete, Box, Button, CloseButton, EmptyState, Group, Pagination, Paper, Select, Skeleton, Table, Text, TextInput } from '@mantine/core';
+import { ActionIcon, Autocomplete, Box, Button, Checkbox, CloseButton, EmptyState, Group, Pagination, Paper, Select, Skeleton, Table, Text, TextInput } from '@mantine/core';
 import { useDebouncedCallback } from '@mantine/hooks';
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { api } from './api.ts';
@@ -56,6 +56,10 @@ interface DataTableProps<T> {
   onClearFilters?: () => void;
   empty: { title: string; description?: string; icon?: ReactNode };
   testId?: string;
+  /** Row checkboxes (for mass actions): the keys ticked, and how to change them. */
+  selection?: { selected: ReadonlySet<string>; onChange: (next: Set<string>) => void };
+  /** A line between the toolbar and the table (active filters, "select all matching"). */
+  banner?: ReactNode;
 }
 
 const SortIcon = ({ state }: { state: 'asc' | 'desc' | null }) =>
@@ -81,7 +85,26 @@ export const DataTable = <T,>(props: DataTableProps<T>) => {
   const pages = Math.max(1, Math.ceil(total / search.pageSize));
   const from = total === 0 ? 0 : (search.page - 1) * search.pageSize + 1;
   const to = Math.min(total, search.page * search.pageSize);
-  const colSpan = columns.length + (expand ? 1 : 0);
+  const selection = props.selection;
+  const colSpan = columns.length + (expand ? 1 : 0) + (selection ? 1 : 0);
+  const pageKeys = data?.items.map(rowKey) ?? [];
+  const pageTicked = selection ? pageKeys.filter((k) => selection.selected.has(k)).length : 0;
+  const tickPage = (on: boolean) => {
+    if (!selection) return;
+    const next = new Set(selection.selected);
+    for (const k of pageKeys) {
+      if (on) next.add(k);
+      else next.delete(k);
+    }
+    selection.onChange(next);
+  };
+  const tickRow = (key: string, on: boolean) => {
+    if (!selection) return;
+    const next = new Set(selection.selected);
+    if (on) next.add(key);
+    else next.delete(key);
+    selection.onChange(next);
+  };
   const isFiltered = Boolean(search.q) || Boolean(props.filtered);
   const showToolbar = props.searchPlaceholder !== undefined || props.filters !== undefined;
 
@@ -115,6 +138,7 @@ export const DataTable = <T,>(props: DataTableProps<T>) => {
           {props.filters}
         </Group>
       )}
+      {props.banner}
       {error ? (
         <Box p="md">
           <ErrorState error={error} onRetry={() => void query.refetch()} />
@@ -124,6 +148,17 @@ export const DataTable = <T,>(props: DataTableProps<T>) => {
           <Table className="gh-table" highlightOnHover={Boolean(onRowClick || expand)} verticalSpacing={9} horizontalSpacing="md" striped={false}>
             <Table.Thead>
               <Table.Tr>
+                {selection && (
+                  <Table.Th w={40}>
+                    <Checkbox
+                      size="xs"
+                      aria-label={t('table.selectPage')}
+                      checked={pageKeys.length > 0 && pageTicked === pageKeys.length}
+                      indeterminate={pageTicked > 0 && pageTicked < pageKeys.length}
+                      onChange={(e) => tickPage(e.currentTarget.checked)}
+                    />
+                  </Table.Th>
+                )}
                 {expand && <Table.Th w={36} />}
                 {columns.map((c) => (
                   <Table.Th key={c.key} w={c.width} ta={c.align} aria-sort={c.sort ? (sortState(c.sort) === 'asc' ? 'ascending' : sortState(c.sort) === 'desc' ? 'descending' : 'none') : undefined}>
@@ -159,7 +194,13 @@ export const DataTable = <T,>(props: DataTableProps<T>) => {
                           className={onRowClick || expand ? 'gh-clickable' : undefined}
                           onClick={onRowClick ? () => onRowClick(row) : expand ? () => toggleRow(key) : undefined}
                           data-row={key}
+                          data-selected={selection?.selected.has(key) || undefined}
                         >
+                          {selection && (
+                            <Table.Td onClick={(e) => e.stopPropagation()}>
+                              <Checkbox size="xs" aria-label={t('table.selectRow')} checked={selection.selected.has(key)} onChange={(e) => tickRow(key, e.currentTarget.checked)} />
+                            </Table.Td>
+                          )}
                           {expand && (
                             <Table.Td>
                               <ActionIcon variant="subtle" color="gray" size="sm" aria-label={t('audit.showChanges')} aria-expanded={open} onClick={(e) => { e.stopPropagation(); toggleRow(key); }}>

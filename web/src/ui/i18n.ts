@@ -4,6 +4,8 @@
  * `{name}` marks a value filled in by translate().
  */
 
+import { contactsEn, contactsNb } from '../contacts/messages.ts';
+
 export const en = {
   'app.name': 'Guildhall',
   'common.save': 'Save',
@@ -285,6 +287,8 @@ export const en = {
   'jobs.emptyTitle': 'No jobs',
   'jobs.emptyDescription': 'Jobs in this state appear here.',
   'jobs.noTasks': 'No scheduled tasks are registered.',
+
+  ...contactsEn,
 } as const satisfies Record<string, string>;
 
 export type MessageKey = keyof typeof en;
@@ -570,4 +574,6 @@ export const nb: Record<MessageKey, string> = {
   'jobs.emptyTitle': 'Ingen jobber',
   'jobs.emptyDescription': 'Jobber med denne statusen vises her.',
   'jobs.noTasks': 'Ingen planlagte oppgaver er registrert.',
+
+  ...contactsNb,
 };

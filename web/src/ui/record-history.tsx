@@ -47,18 +47,19 @@ export const RecordHistory = ({ entityType, entityId }: { entityType: string; en
               return (
                 <Timeline.Item key={e.seq}>
                   <UnstyledButton onClick={() => setOpen(open === e.seq ? null : e.seq)} w="100%">
-                    <Group gap="xs" wrap="nowrap">
-                      <Text size="xs" c="dimmed" miw={120}>
+                    {/* Date, who and what keep their width; the list of changed fields gives way. */}
+                    <Group gap="xs" wrap="nowrap" preventGrowOverflow={false}>
+                      <Text size="xs" c="dimmed" miw={120} style={{ flexShrink: 0 }}>
                         {fmt.dateTime(e.at)}
                       </Text>
-                      <Text size="sm" fw={500} truncate>
+                      <Text size="sm" fw={500} style={{ flexShrink: 0, whiteSpace: 'nowrap' }}>
                         {e.actorName ?? (e.actorType === 'system' ? t('audit.system') : e.actorType)}
                       </Text>
-                      <Badge size="xs" variant="light">
+                      <Badge size="xs" variant="light" style={{ flexShrink: 0 }}>
                         {e.action}
                       </Badge>
                       {fields.length > 0 && (
-                        <Text size="xs" c="dimmed" truncate>
+                        <Text size="xs" c="dimmed" truncate style={{ minWidth: 0 }}>
                           {fields.join(', ')}
                         </Text>
                       )}
