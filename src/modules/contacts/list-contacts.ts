@@ -189,30 +189,53 @@ export interface ListContactsSpec {
   offset: number;
 }
 
+const SUMMARY_COLUMNS = [
+  'contact.id',
+  'contact.kind',
+  'contact.member_number',
+  'contact.display_name',
+  'contact.email',
+  'contact.phone_mobile',
+  'contact.place',
+  'contact.household_role',
+  'contact.created_at',
+  'contact.updated_at',
+] as const;
+
 export const listContacts = async (db: Kysely<DB>, spec: ListContactsSpec): Promise<{ items: ContactSummary[]; total: number }> => {
+  const { rows, total } = spec.filter.q ? await searchPage(db, spec) : await listPage(db, spec);
+  const tags = await loadTags(db, rows.map((r) => r.id));
+  return { items: rows.map((r) => toSummary(r, tags.get(r.id) ?? [])), total };
+};
+
+/** Without a search the name index gives the page in order; the count is a second query. */
+const listPage = async (db: Kysely<DB>, spec: ListContactsSpec) => {
   const base = filteredContacts(db, spec.filter);
   const total = toNumber((await base.select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
-  const rows = await ordered(
-    db,
-    base.select([
-      'contact.id',
-      'contact.kind',
-      'contact.member_number',
-      'contact.display_name',
-      'contact.email',
-      'contact.phone_mobile',
-      'contact.place',
-      'contact.household_role',
-      'contact.created_at',
-      'contact.updated_at',
-    ]),
-    spec.sort,
-  )
+  const rows = await ordered(db, base.select(SUMMARY_COLUMNS), spec.sort).limit(spec.limit).offset(spec.offset).execute();
+  return { rows, total };
+};
+
+/**
+ * With a search, find the matches first (trigram index) and sort only them, counting them in the
+ * same pass. Left to itself PostgreSQL walks the name index and tests every contact for a common
+ * name (seconds at a million contacts); `offset 0` keeps the search a subquery of its own.
+ */
+const searchPage = async (db: Kysely<DB>, spec: ListContactsSpec) => {
+  const inner = filteredContacts(db, spec.filter).select([...SUMMARY_COLUMNS, 'contact.sort_name']);
+  // SQLite already starts from the trigram table's matches (and takes OFFSET only after LIMIT).
+  const matches = (dbKind(db) === 'postgres' ? inner.offset(0) : inner).as('contact');
+  // The subquery is named like the table, so the shared ordering applies to it unchanged.
+  const page = db.selectFrom(matches).selectAll().select(sql<number | string>`count(*) over ()`.as('total_matches'));
+  const rows = await ordered(db, page as unknown as SelectQueryBuilder<DB, 'contact', (typeof page extends SelectQueryBuilder<any, any, infer O> ? O : never)>, spec.sort)
     .limit(spec.limit)
     .offset(spec.offset)
     .execute();
-  const tags = await loadTags(db, rows.map((r) => r.id));
-  return { items: rows.map((r) => toSummary(r, tags.get(r.id) ?? [])), total };
+  const first = rows[0];
+  if (first) return { rows, total: toNumber(first.total_matches) };
+  // A page past the end has no row to carry the count.
+  const { n } = await filteredContacts(db, spec.filter).select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow();
+  return { rows, total: toNumber(n) };
 };
 
 /** Ids of every contact matching a filter, in list order (bulk actions, exports). */
