@@ -39,6 +39,7 @@ test('malformed bodies get a readable 4xx, never a 500', async () => {
     { payload: '{"a":', type: 'application/json', status: 400, message: /not valid JSON/ },
     { payload: Buffer.from([0x7b, 0x22, 0xff, 0xfe, 0x22, 0x7d]), type: 'application/json', status: 400, message: /UTF-8/ },
     { payload: '{"__proto__":{"x":1}}', type: 'application/json', status: 400, message: /forbidden key/ },
+    { payload: '{"name":"a\\u0000b"}', type: 'application/json', status: 400, message: /NUL character/ },
     { payload: JSON.stringify({ big: 'x'.repeat(2 * 1024 * 1024) }), type: 'application/json', status: 413, message: /too large/ },
   ];
   for (const c of cases) {
@@ -46,6 +47,12 @@ test('malformed bodies get a readable 4xx, never a 500', async () => {
     assert.equal(res.statusCode, c.status, `${c.type} ${String(c.payload).slice(0, 20)} → ${res.body}`);
     assert.match(res.json().error.message, c.message);
   }
+});
+
+test('a NUL byte in the address is refused with 400 on both databases', async () => {
+  const res = await t.app.inject({ method: 'GET', url: '/api/v1/staff/%00' });
+  assert.equal(res.statusCode, 400);
+  assert.match(res.json().error.message, /NUL character/);
 });
 
 test('/metrics speaks the Prometheus text format and counts requests by route and status', async () => {

@@ -41,6 +41,10 @@ const parseJson = (body: Buffer): unknown => {
   if (text.trim() === '') return undefined;
   try {
     return JSON.parse(text, (k, v) => {
+      // PostgreSQL cannot store NUL in text; refuse it for every endpoint, the same on both databases.
+      if ((typeof v === 'string' && v.includes('\u0000')) || k.includes('\u0000')) {
+        throw new AppError('validation', 'The body contains a NUL character (\\u0000), which no field accepts.');
+      }
       if (k === '__proto__' || (k === 'constructor' && v && typeof v === 'object' && 'prototype' in v)) {
         throw new AppError('validation', 'The body contains a forbidden key.');
       }
@@ -79,6 +83,8 @@ export const buildServer = async (ctx: AppContext): Promise<Api> => {
 
   app.addHook('onRequest', async (request, reply) => {
     reply.header('x-request-id', request.id);
+    // A NUL in the path or query (%00) is never meaningful, and PostgreSQL text cannot hold it.
+    if (/%00/.test(request.url)) throw new AppError('validation', 'The address contains a NUL character (%00).');
   });
   app.addHook('onResponse', async (request, reply) => {
     const route = request.routeOptions.url ?? 'unmatched';
