@@ -61,6 +61,19 @@ test('admin create makes an administrator who can sign in; weak passwords and ba
   assert.deepEqual({ ...JSON.parse(json.stdout), id: undefined }, { id: undefined, email: 'deputy@example.org', name: 'deputy', isAdmin: true });
 });
 
+test('admin create --password-stdin keeps the password out of the process list', async () => {
+  const r = runCli(t.ctx, ['admin', 'create', '--email', 'piped@example.org', '--password-stdin'], {}, { input: 'quiet river under stone\n' });
+  assert.equal(r.status, 0, r.stderr);
+  const s = await signIn(t.app, 'piped@example.org', 'quiet river under stone');
+  assert.ok(s.cookie);
+  const both = runCli(t.ctx, ['admin', 'create', '--email', 'x@example.org', '--password', 'quiet river under stone', '--password-stdin'], {}, { input: 'x\n' });
+  assert.equal(both.status, 2);
+  assert.match(both.stderr, /--password P or --password-stdin/);
+  const empty = runCli(t.ctx, ['admin', 'create', '--email', 'y@example.org', '--password-stdin'], {}, { input: '' });
+  assert.equal(empty.status, 2);
+  assert.match(empty.stderr, /Standard input was empty/);
+});
+
 test('apikey create prints the key as its last line; the key works as Bearer with its group’s access', async () => {
   const r = runCli(t.ctx, ['apikey', 'create', '--name', 'payroll export', '--group', 'Administrators']);
   assert.equal(r.status, 0, r.stderr);

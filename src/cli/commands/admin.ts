@@ -14,15 +14,21 @@ export const registerAdminCommands = (program: Command, io: CliIo) => {
     .command('create')
     .description('Create an administrator with full access. The password must pass the password policy (12+ characters, not a common one).')
     .requiredOption('--email <email>', 'their e-mail address (they sign in with it)')
-    .requiredOption('--password <password>', 'their password')
+    .option('--password <password>', 'their password (visible to other users of this machine in the process list; prefer --password-stdin)')
+    .option('--password-stdin', 'read the password from the first line of standard input')
     .option('--name <name>', 'the name shown in the app (default: the part of the e-mail before @)')
-    .action((opts: { email: string; password: string; name?: string }) =>
-      withApp(async (ctx) => {
-        const user = await createAdministrator(ctx, cliActor(), opts);
+    .action(async (opts: { email: string; password?: string; passwordStdin?: boolean; name?: string }) => {
+      if (Boolean(opts.password) === Boolean(opts.passwordStdin)) {
+        throw validation('Give the password with --password P or --password-stdin (one of them).');
+      }
+      const password = opts.password ?? (await firstLineOfStdin());
+      if (!password) throw validation('Standard input was empty; pipe the password in, e.g. `printf %s "$PASS" | guildhall admin create --email E --password-stdin`.');
+      return withApp(async (ctx) => {
+        const user = await createAdministrator(ctx, cliActor(), { email: opts.email, password, name: opts.name });
         if (io.json()) return io.out(JSON.stringify({ id: user.id, email: user.email, name: user.name, isAdmin: user.isAdmin }));
         io.out(`Created administrator ${user.email} (id ${user.id}). Sign in at ${ctx.config.publicUrl}/login`);
-      }),
-    );
+      });
+    });
 
   const apikey = program.command('apikey').description('API keys for integrations (sent as "Authorization: Bearer <key>").');
   apikey
@@ -52,4 +58,14 @@ export const setupLinkHook: ServeHook = async (ctx, io) => {
   if (!setup) return;
   io.err(`No administrator yet. Create the first one at: ${setup.link}`);
   io.err('  (the link works once, for 24 hours; or run: guildhall admin create --email E --password P)');
+};
+
+/** The first line of standard input, without its line ending. */
+const firstLineOfStdin = async (): Promise<string> => {
+  let text = '';
+  for await (const chunk of process.stdin) {
+    text += String(chunk);
+    if (text.includes('\n')) break;
+  }
+  return text.split(/\r?\n/)[0] ?? '';
 };
