@@ -30,6 +30,7 @@ test('wrong configuration is refused with one line that says what is wrong', () 
     [{ GUILDHALL_TODAY: '2026-02-30' }, /GUILDHALL_TODAY="2026-02-30" must be a date written YYYY-MM-DD/],
     [{ PUBLIC_URL: 'not a url' }, /PUBLIC_URL="not a url" is not a URL/],
     [{ SESSION_IDLE_MINUTES: '0' }, /SESSION_IDLE_MINUTES/],
+    [{ JOB_CONCURRENCY: '20' }, /^JOB_CONCURRENCY="20" must be a whole number from 1 to 8\.$/],
   ];
   for (const [env, message] of cases) {
     assert.throws(() => loadConfig(env), (e: unknown) => e instanceof ConfigError && message.test(e.message) && !e.message.includes('\n'), JSON.stringify(env));

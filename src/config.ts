@@ -17,6 +17,8 @@ export interface Config {
   logLevel: string;
   /** Run the in-process job worker and scheduler (off for one-shot CLI commands). */
   worker: boolean;
+  /** Jobs one process runs at the same time. */
+  jobConcurrency: number;
 }
 
 export class ConfigError extends Error {
@@ -103,5 +105,6 @@ export const loadConfig = (env: NodeJS.ProcessEnv = process.env): Config => {
     sessionAbsoluteHours: int(env, 'SESSION_ABSOLUTE_HOURS', 12, 1, 24 * 30),
     logLevel,
     worker: true,
+    jobConcurrency: int(env, 'JOB_CONCURRENCY', 1, 1, 8),
   };
 };

@@ -10,6 +10,6 @@ import { setupLinkHook } from './commands/admin.ts';
 export type ServeHook = (ctx: AppContext, io: CliIo) => Promise<(() => Promise<void>) | void>;
 
 /** The job worker and scheduler, unless configured off; stop() waits for the running job. */
-const jobsHook: ServeHook = async (ctx) => (ctx.config.worker ? startJobs(ctx) : undefined);
+const jobsHook: ServeHook = async (ctx) => (ctx.config.worker ? startJobs(ctx, { worker: { concurrency: ctx.config.jobConcurrency } }) : undefined);
 
 export const serveHooks: ServeHook[] = [jobsHook, setupLinkHook];

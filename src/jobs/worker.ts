@@ -52,7 +52,7 @@ export class Worker {
     this.registry = registry;
     this.opts = {
       pollMs: opts.pollMs ?? 1000,
-      concurrency: Math.min(2, Math.max(1, opts.concurrency ?? 1)),
+      concurrency: Math.min(8, Math.max(1, opts.concurrency ?? 1)),
       stuckAfterMs: opts.stuckAfterMs ?? STUCK_AFTER_MS,
     };
   }
