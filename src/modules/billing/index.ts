@@ -1,0 +1,3 @@
+/** The billing module's public surface. Pure schedule and charge computation for now. */
+export * from './schedule.ts';
+export * from './charges.ts';
