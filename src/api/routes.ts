@@ -12,6 +12,7 @@ import { registerSavedViewRoutes } from './routes/saved-views.ts';
 import { registerContactImportRoutes } from './routes/contact-import.ts';
 import { registerContactPrivacyRoutes } from './routes/contact-privacy.ts';
 import { registerOrganizationContactRoutes } from './routes/organization-contacts.ts';
+import { registerCatalogRoutes } from './routes/catalog.ts';
 
 /** Each module's routes, registered in this order. Add a line when a module gains an API. */
-export const routeModules: Array<(app: Api, ctx: AppContext) => Promise<void> | void> = [registerSettingsRoutes, registerAuditRoutes, registerJobRoutes, registerMailRoutes, registerStaffRoutes, registerContactRoutes, registerCustomFieldRoutes, registerHouseholdRoutes, registerSavedViewRoutes, registerContactImportRoutes, registerContactPrivacyRoutes, registerOrganizationContactRoutes];
+export const routeModules: Array<(app: Api, ctx: AppContext) => Promise<void> | void> = [registerSettingsRoutes, registerAuditRoutes, registerJobRoutes, registerMailRoutes, registerStaffRoutes, registerContactRoutes, registerCustomFieldRoutes, registerHouseholdRoutes, registerSavedViewRoutes, registerContactImportRoutes, registerContactPrivacyRoutes, registerOrganizationContactRoutes, registerCatalogRoutes];

@@ -292,6 +292,74 @@ export interface ContactImportTable {
   finished_at: string | null;
 }
 
+// ---- catalog (0005)
+
+export interface MembershipTypeTable {
+  id: string;
+  code: string;
+  name: string;
+  description: string;
+  /** 'month' | 'quarter' | 'year' | 'never' | 'lifetime' */
+  frequency: string;
+  trial_days: number;
+  converts_to_id: string | null;
+  signup_allowed: number;
+  special_price: number;
+  invoiced: number;
+  archived: number;
+  position: number;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface ProductTable {
+  id: string;
+  code: string;
+  name: string;
+  description: string;
+  /** 'service' | 'upgrade' | 'fee' | 'other' */
+  kind: string;
+  /** 'once' | 'month' | 'quarter' | 'year' | 'never' | 'lifetime' */
+  frequency: string;
+  gl_account: string | null;
+  vat_rate: string;
+  archived: number;
+  position: number;
+  created_at: string;
+  updated_at: string;
+}
+
+/** Append-only price versions of membership types and products. */
+export interface CatalogPriceTable {
+  id: string;
+  item_type: string;
+  item_id: string;
+  currency: string;
+  amount_minor: number | string | bigint;
+  effective_from: string;
+  created_at: string;
+}
+
+export interface CampaignCodeTable {
+  id: string;
+  code: string;
+  description: string;
+  /** 'percent' | 'fixed_price' */
+  kind: string;
+  percent: string | null;
+  amount_minor: number | string | bigint | null;
+  currency: string | null;
+  valid_from: string;
+  valid_to: string;
+  max_uses: number | null;
+  uses: number;
+  /** JSON array of membership_type ids; null = every type. */
+  applies_to: string | null;
+  archived: number;
+  created_at: string;
+  updated_at: string;
+}
+
 export interface DB {
   staff_user: StaffUserTable;
   access_group: AccessGroupTable;
@@ -316,4 +384,8 @@ export interface DB {
   contact_tag: ContactTagTable;
   saved_view: SavedViewTable;
   contact_import: ContactImportTable;
+  membership_type: MembershipTypeTable;
+  product: ProductTable;
+  catalog_price: CatalogPriceTable;
+  campaign_code: CampaignCodeTable;
 }

@@ -16,6 +16,9 @@ export const ENTITY_AREAS: Record<string, Area> = {
   household: 'contacts',
   saved_view: 'contacts',
   contact_import: 'contacts',
+  membership_type: 'billing',
+  product: 'billing',
+  campaign_code: 'billing',
 };
 
 export const areaOfEntity = (entityType: string): Area | undefined => ENTITY_AREAS[entityType];

@@ -1,0 +1,155 @@
+import type { Kysely } from 'kysely';
+import { toBigInt, toNumber } from '../../db/database.ts';
+import type { CampaignCodeTable, CatalogPriceTable, DB, MembershipTypeTable, ProductTable } from '../../db/schema.ts';
+import { notFound } from '../../kernel/app-error.ts';
+import { newId } from '../../kernel/ids.ts';
+import type { Clock } from '../../kernel/clock.ts';
+import { money, toDecimalString } from '../../kernel/money.ts';
+import { getSetting } from '../settings/index.ts';
+import type { CampaignCode, ItemType, MembershipType, PriceVersion, Product, ProductFrequency, ProductKind, TypeFrequency, CampaignKind } from './catalog.ts';
+
+type Db = Kysely<DB>;
+
+/** The organization's calendar day, the day "the price today" is for. */
+export const orgToday = async (db: Db, clock: Clock): Promise<string> => clock.today(await getSetting(db, 'organization.time_zone')).toString();
+
+export const orgCurrency = (db: Db): Promise<string> => getSetting(db, 'organization.currency');
+
+const toPrice = (r: CatalogPriceTable): PriceVersion => ({
+  id: r.id,
+  amount: money(toBigInt(r.amount_minor), r.currency),
+  effectiveFrom: r.effective_from,
+  createdAt: r.created_at,
+});
+
+export const loadPrices = async (db: Db, itemType: ItemType, ids: string[]): Promise<Map<string, PriceVersion[]>> => {
+  const byItem = new Map<string, PriceVersion[]>(ids.map((id) => [id, []]));
+  if (!ids.length) return byItem;
+  const rows = await db.selectFrom('catalog_price').selectAll().where('item_type', '=', itemType).where('item_id', 'in', ids).orderBy('effective_from').execute();
+  for (const r of rows) byItem.get(r.item_id)?.push(toPrice(r));
+  return byItem;
+};
+
+export const insertPrice = async (db: Db, clock: Clock, itemType: ItemType, itemId: string, p: { minor: bigint; currency: string; effectiveFrom: string }) => {
+  await db
+    .insertInto('catalog_price')
+    .values({
+      id: newId(clock.now().getTime()),
+      item_type: itemType,
+      item_id: itemId,
+      currency: p.currency,
+      amount_minor: p.minor.toString(),
+      effective_from: p.effectiveFrom,
+      created_at: clock.now().toISOString(),
+    })
+    .execute();
+};
+
+export const toMembershipType = (r: MembershipTypeTable, prices: PriceVersion[]): MembershipType => ({
+  id: r.id,
+  code: r.code,
+  name: r.name,
+  description: r.description,
+  frequency: r.frequency as TypeFrequency,
+  trialDays: toNumber(r.trial_days),
+  convertsToId: r.converts_to_id,
+  signupAllowed: toNumber(r.signup_allowed) === 1,
+  specialPrice: toNumber(r.special_price) === 1,
+  invoiced: toNumber(r.invoiced) === 1,
+  archived: toNumber(r.archived) === 1,
+  position: toNumber(r.position),
+  prices,
+  createdAt: r.created_at,
+  updatedAt: r.updated_at,
+});
+
+export const toProduct = (r: ProductTable, prices: PriceVersion[]): Product => ({
+  id: r.id,
+  code: r.code,
+  name: r.name,
+  description: r.description,
+  kind: r.kind as ProductKind,
+  frequency: r.frequency as ProductFrequency,
+  glAccount: r.gl_account,
+  vatRate: r.vat_rate,
+  archived: toNumber(r.archived) === 1,
+  position: toNumber(r.position),
+  prices,
+  createdAt: r.created_at,
+  updatedAt: r.updated_at,
+});
+
+export const toCampaignCode = (r: CampaignCodeTable): CampaignCode => ({
+  id: r.id,
+  code: r.code,
+  description: r.description,
+  kind: r.kind as CampaignKind,
+  percent: r.percent,
+  amount: r.amount_minor === null || r.currency === null ? null : money(toBigInt(r.amount_minor), r.currency),
+  validFrom: r.valid_from,
+  validTo: r.valid_to,
+  maxUses: r.max_uses === null ? null : toNumber(r.max_uses),
+  uses: toNumber(r.uses),
+  appliesTo: r.applies_to === null ? null : (JSON.parse(r.applies_to) as string[]),
+  archived: toNumber(r.archived) === 1,
+  createdAt: r.created_at,
+  updatedAt: r.updated_at,
+});
+
+export const getMembershipType = async (db: Db, id: string): Promise<MembershipType> => {
+  const row = await db.selectFrom('membership_type').selectAll().where('id', '=', id).executeTakeFirst();
+  if (!row) throw notFound('The membership type');
+  return toMembershipType(row, (await loadPrices(db, 'membership_type', [id])).get(id)!);
+};
+
+export const getProduct = async (db: Db, id: string): Promise<Product> => {
+  const row = await db.selectFrom('product').selectAll().where('id', '=', id).executeTakeFirst();
+  if (!row) throw notFound('The product');
+  return toProduct(row, (await loadPrices(db, 'product', [id])).get(id)!);
+};
+
+export const getCampaignCode = async (db: Db, id: string): Promise<CampaignCode> => {
+  const row = await db.selectFrom('campaign_code').selectAll().where('id', '=', id).executeTakeFirst();
+  if (!row) throw notFound('The campaign code');
+  return toCampaignCode(row);
+};
+
+export const findCampaignCode = async (db: Db, code: string): Promise<CampaignCode | null> => {
+  const row = await db.selectFrom('campaign_code').selectAll().where('code', '=', code.trim().toUpperCase()).executeTakeFirst();
+  return row ? toCampaignCode(row) : null;
+};
+
+const priceOut = (p: PriceVersion) => ({ amount: toDecimalString(p.amount), currency: p.amount.currency, effectiveFrom: p.effectiveFrom });
+
+/** What the audit trail keeps of each record: everything but the id, money as decimal strings. */
+export const typeSnapshot = (t: MembershipType) => {
+  const { id: _id, prices, createdAt: _c, updatedAt: _u, ...rest } = t;
+  return { ...rest, prices: prices.map(priceOut) };
+};
+export const productSnapshot = (p: Product) => {
+  const { id: _id, prices, createdAt: _c, updatedAt: _u, ...rest } = p;
+  return { ...rest, prices: prices.map(priceOut) };
+};
+export const campaignSnapshot = (c: CampaignCode) => {
+  const { id: _id, amount, createdAt: _c, updatedAt: _u, ...rest } = c;
+  return { ...rest, amount: amount ? toDecimalString(amount) : null, currency: amount?.currency ?? null };
+};
+export const priceSnapshot = priceOut;
+
+/** Changed keys only, or null when nothing changed. */
+export const diff = (before: Record<string, unknown>, after: Record<string, unknown>) => {
+  const b: Record<string, unknown> = {};
+  const a: Record<string, unknown> = {};
+  for (const key of new Set([...Object.keys(before), ...Object.keys(after)])) {
+    if (JSON.stringify(before[key] ?? null) !== JSON.stringify(after[key] ?? null)) {
+      b[key] = before[key] ?? null;
+      a[key] = after[key] ?? null;
+    }
+  }
+  return Object.keys(a).length ? { before: b, after: a } : null;
+};
+
+export const nextPosition = async (db: Db, table: 'membership_type' | 'product'): Promise<number> => {
+  const last = await db.selectFrom(table).select((eb) => eb.fn.max('position').as('p')).executeTakeFirst();
+  return last?.p === null || last?.p === undefined ? 0 : toNumber(last.p) + 1;
+};

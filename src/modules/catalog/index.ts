@@ -1,0 +1,12 @@
+export * from './catalog.ts';
+export { getMembershipType, getProduct, getCampaignCode, findCampaignCode, loadPrices, orgToday, orgCurrency } from './catalog-store.ts';
+export { createMembershipType, type MembershipTypeInput } from './create-membership-type.ts';
+export { updateMembershipType, archiveMembershipType, type MembershipTypePatch } from './update-membership-type.ts';
+export { createProduct, type ProductInput } from './create-product.ts';
+export { updateProduct, archiveProduct, type ProductPatch } from './update-product.ts';
+export { addPriceVersion } from './add-price-version.ts';
+export { createCampaignCode, type CampaignCodeInput } from './create-campaign-code.ts';
+export { updateCampaignCode, archiveCampaignCode, type CampaignCodePatch } from './update-campaign-code.ts';
+export { checkCampaignCode } from './check-campaign-code.ts';
+export { redeemCampaignCode } from './redeem-campaign-code.ts';
+export { listMembershipTypes, listProducts, listCampaignCodes, type CatalogListQuery, type Page } from './list-catalog.ts';

@@ -1,0 +1,53 @@
+import { inTransaction } from '../../db/database.ts';
+import { conflict } from '../../kernel/app-error.ts';
+import { recordAudit } from '../audit/index.ts';
+import { assertDescription, assertName, assertTrialDays, assertTypeFrequency, normalizeTypeCode, type CatalogDeps, type ChangedBy, type MembershipType } from './catalog.ts';
+import { diff, getMembershipType, typeSnapshot } from './catalog-store.ts';
+import { assertConversion, assertTypeCodeFree, type MembershipTypeInput } from './create-membership-type.ts';
+
+export type MembershipTypePatch = Partial<Omit<MembershipTypeInput, 'price' | 'priceEffectiveFrom'>> & { archived?: boolean };
+
+/** Changes a membership type (prices change through addPriceVersion). archived: true archives it, false restores it. */
+export const updateMembershipType = async (deps: CatalogDeps, by: ChangedBy, id: string, patch: MembershipTypePatch): Promise<MembershipType> =>
+  inTransaction(deps.db, async (tx) => {
+    const before = await getMembershipType(tx, id);
+    const code = patch.code !== undefined ? normalizeTypeCode(patch.code) : before.code;
+    if (code !== before.code) await assertTypeCodeFree(tx, code, id);
+    const trialDays = patch.trialDays ?? before.trialDays;
+    assertTrialDays(trialDays);
+    const convertsToId = patch.convertsToId !== undefined ? patch.convertsToId : before.convertsToId;
+    if (patch.convertsToId !== undefined || patch.trialDays !== undefined) await assertConversion(tx, id, convertsToId, trialDays);
+    const archived = patch.archived ?? before.archived;
+    if (archived && !before.archived) {
+      // Members of a trial must still have somewhere to go when it ends.
+      const from = await tx.selectFrom('membership_type').select('code').where('converts_to_id', '=', id).where('archived', '=', 0).execute();
+      if (from.length) throw conflict(`${from.map((r) => r.code).join(', ')} convert${from.length === 1 ? 's' : ''} to ${before.code}; change that first.`, { field: 'archived' });
+    }
+    await tx
+      .updateTable('membership_type')
+      .set({
+        code,
+        name: patch.name !== undefined ? assertName(patch.name) : before.name,
+        description: patch.description !== undefined ? assertDescription(patch.description) : before.description,
+        frequency: patch.frequency !== undefined ? assertTypeFrequency(patch.frequency) : before.frequency,
+        trial_days: trialDays,
+        converts_to_id: convertsToId,
+        signup_allowed: (patch.signupAllowed ?? before.signupAllowed) ? 1 : 0,
+        special_price: (patch.specialPrice ?? before.specialPrice) ? 1 : 0,
+        invoiced: (patch.invoiced ?? before.invoiced) ? 1 : 0,
+        archived: archived ? 1 : 0,
+        position: patch.position ?? before.position,
+        updated_at: deps.clock.now().toISOString(),
+      })
+      .where('id', '=', id)
+      .execute();
+    const after = await getMembershipType(tx, id);
+    const changes = diff(typeSnapshot(before), typeSnapshot(after));
+    if (changes) {
+      const action = before.archived !== after.archived ? (after.archived ? 'archive' : 'restore') : 'update';
+      await recordAudit(tx, deps.clock, by.actor, { entityType: 'membership_type', entityId: id, action, ...changes, requestId: by.requestId });
+    }
+    return after;
+  });
+
+export const archiveMembershipType = (deps: CatalogDeps, by: ChangedBy, id: string) => updateMembershipType(deps, by, id, { archived: true });
