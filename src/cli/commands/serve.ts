@@ -22,10 +22,6 @@ export const registerServe = (program: Command, io: CliIo) => {
       }
       const app = await buildServer(ctx);
       const stops: Array<() => Promise<void>> = [];
-      for (const hook of serveHooks) {
-        const stop = await hook(ctx, io);
-        if (stop) stops.push(stop);
-      }
       let closing = false;
       const shutdown = async (signal: string) => {
         if (closing) return;
@@ -38,8 +34,13 @@ export const registerServe = (program: Command, io: CliIo) => {
         release();
         process.exit(0);
       };
+      // Listen for signals before anything starts working, so a stop request always shuts down cleanly.
       process.on('SIGTERM', () => void shutdown('SIGTERM'));
       process.on('SIGINT', () => void shutdown('SIGINT'));
+      for (const hook of serveHooks) {
+        const stop = await hook(ctx, io);
+        if (stop) stops.push(stop);
+      }
       let address: string;
       try {
         address = await app.listen({ port: config.port, host: config.host });
