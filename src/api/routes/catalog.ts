@@ -138,6 +138,36 @@ const campaignFields = {
   maxUses: z.number().int().min(1).max(1_000_000_000).nullable(),
   appliesTo: z.array(z.string().max(64)).max(500).nullable().describe('Membership type ids; null for every type'),
 };
+const createTypeBody = z.strictObject({
+  code: typeFields.code,
+  name: typeFields.name,
+  description: typeFields.description.optional(),
+  frequency: typeFields.frequency,
+  trialDays: typeFields.trialDays.optional(),
+  convertsToId: typeFields.convertsToId.optional(),
+  signupAllowed: typeFields.signupAllowed.optional(),
+  specialPrice: typeFields.specialPrice.optional(),
+  invoiced: typeFields.invoiced.optional(),
+  position: typeFields.position.optional(),
+  price: amount,
+  priceEffectiveFrom: day.optional(),
+});
+const createProductBody = z.strictObject({
+  code: productFields.code,
+  name: productFields.name,
+  description: productFields.description.optional(),
+  kind: productFields.kind,
+  frequency: productFields.frequency,
+  glAccount: productFields.glAccount.optional(),
+  vatRate: productFields.vatRate.optional(),
+  position: productFields.position.optional(),
+  price: amount,
+  priceEffectiveFrom: day.optional(),
+});
+// A change takes any of the create fields but the price (prices change by new versions), plus archived.
+const notPrice = { price: true, priceEffectiveFrom: true } as const;
+const patchTypeBody = createTypeBody.omit(notPrice).partial().extend({ archived: z.boolean().optional() });
+const patchProductBody = createProductBody.omit(notPrice).partial().extend({ archived: z.boolean().optional() });
 const priceBody = z.strictObject({ amount, effectiveFrom: day.describe('Today or later; versions are never changed') });
 const catalogSorts = ['position', 'code', 'name', 'created_at'] as const;
 const catalogListQuery = listQuery.extend({ archived: archivedQuery });
@@ -166,20 +196,7 @@ export const registerCatalogRoutes = (app: Api, ctx: AppContext) => {
       schema: {
         tags: ['billing'],
         summary: 'Create a membership type with its first price (effective today unless priceEffectiveFrom is given)',
-        body: z.strictObject({
-          code: typeFields.code,
-          name: typeFields.name,
-          description: typeFields.description.optional(),
-          frequency: typeFields.frequency,
-          trialDays: typeFields.trialDays.optional(),
-          convertsToId: typeFields.convertsToId.optional(),
-          signupAllowed: typeFields.signupAllowed.optional(),
-          specialPrice: typeFields.specialPrice.optional(),
-          invoiced: typeFields.invoiced.optional(),
-          position: typeFields.position.optional(),
-          price: amount,
-          priceEffectiveFrom: day.optional(),
-        }),
+        body: createTypeBody,
         response: { 201: membershipTypeSchema },
       },
       preHandler: update,
@@ -198,19 +215,7 @@ export const registerCatalogRoutes = (app: Api, ctx: AppContext) => {
         tags: ['billing'],
         summary: 'Change a membership type; archived: true archives it, false restores it. Prices change with POST …/prices.',
         params: idParams,
-        body: z.strictObject({
-          code: typeFields.code.optional(),
-          name: typeFields.name.optional(),
-          description: typeFields.description.optional(),
-          frequency: typeFields.frequency.optional(),
-          trialDays: typeFields.trialDays.optional(),
-          convertsToId: typeFields.convertsToId.optional(),
-          signupAllowed: typeFields.signupAllowed.optional(),
-          specialPrice: typeFields.specialPrice.optional(),
-          invoiced: typeFields.invoiced.optional(),
-          position: typeFields.position.optional(),
-          archived: z.boolean().optional(),
-        }),
+        body: patchTypeBody,
         response: { 200: membershipTypeSchema },
       },
       preHandler: update,
@@ -240,18 +245,7 @@ export const registerCatalogRoutes = (app: Api, ctx: AppContext) => {
       schema: {
         tags: ['billing'],
         summary: 'Create a product or service with its unit price ("0" for free)',
-        body: z.strictObject({
-          code: productFields.code,
-          name: productFields.name,
-          description: productFields.description.optional(),
-          kind: productFields.kind,
-          frequency: productFields.frequency,
-          glAccount: productFields.glAccount.optional(),
-          vatRate: productFields.vatRate.optional(),
-          position: productFields.position.optional(),
-          price: amount,
-          priceEffectiveFrom: day.optional(),
-        }),
+        body: createProductBody,
         response: { 201: productSchema },
       },
       preHandler: update,
@@ -270,17 +264,7 @@ export const registerCatalogRoutes = (app: Api, ctx: AppContext) => {
         tags: ['billing'],
         summary: 'Change a product; archived: true archives it, false restores it. Prices change with POST …/prices.',
         params: idParams,
-        body: z.strictObject({
-          code: productFields.code.optional(),
-          name: productFields.name.optional(),
-          description: productFields.description.optional(),
-          kind: productFields.kind.optional(),
-          frequency: productFields.frequency.optional(),
-          glAccount: productFields.glAccount.optional(),
-          vatRate: productFields.vatRate.optional(),
-          position: productFields.position.optional(),
-          archived: z.boolean().optional(),
-        }),
+        body: patchProductBody,
         response: { 200: productSchema },
       },
       preHandler: update,

@@ -75,6 +75,22 @@ const groupFields = {
   memberIds: ids,
 };
 const noContent = z.null().describe('No content');
+/** PATCH bodies take any subset of these (`.partial()`); both refuse unknown fields. */
+const createStaffBody = z.strictObject({
+  email: staffFields.email,
+  name: staffFields.name,
+  password: staffFields.password.optional(),
+  isAdmin: staffFields.isAdmin.optional(),
+  active: staffFields.active.optional(),
+  language: staffFields.language.optional(),
+  groupIds: staffFields.groupIds.optional(),
+});
+const createGroupBody = z.strictObject({
+  name: groupFields.name,
+  description: groupFields.description.optional(),
+  permissions: groupFields.permissions,
+  memberIds: groupFields.memberIds.optional(),
+});
 
 const changedBy = (request: FastifyRequest): ChangedBy => ({
   actor: actorOf(request),
@@ -110,15 +126,7 @@ export const registerStaffRoutes = (app: Api, ctx: AppContext) => {
       schema: {
         tags: ['staff'],
         summary: 'Create a staff user. Without a password they set one through a reset link.',
-        body: z.strictObject({
-          email: staffFields.email,
-          name: staffFields.name,
-          password: staffFields.password.optional(),
-          isAdmin: staffFields.isAdmin.optional(),
-          active: staffFields.active.optional(),
-          language: staffFields.language.optional(),
-          groupIds: staffFields.groupIds.optional(),
-        }),
+        body: createStaffBody,
         response: { 201: staffItem },
       },
       preHandler: update,
@@ -139,15 +147,7 @@ export const registerStaffRoutes = (app: Api, ctx: AppContext) => {
         tags: ['staff'],
         summary: 'Change a staff user. The last active administrator cannot be demoted or deactivated; a new password ends their sessions.',
         params: idParams,
-        body: z.strictObject({
-          email: staffFields.email.optional(),
-          name: staffFields.name.optional(),
-          password: staffFields.password.optional(),
-          isAdmin: staffFields.isAdmin.optional(),
-          active: staffFields.active.optional(),
-          language: staffFields.language.optional(),
-          groupIds: staffFields.groupIds.optional(),
-        }),
+        body: createStaffBody.partial(),
         response: { 200: staffItem },
       },
       preHandler: update,
@@ -185,12 +185,7 @@ export const registerStaffRoutes = (app: Api, ctx: AppContext) => {
       schema: {
         tags: ['staff'],
         summary: 'Create an access group: each area read or update. You cannot grant more than you have.',
-        body: z.strictObject({
-          name: groupFields.name,
-          description: groupFields.description.optional(),
-          permissions: groupFields.permissions,
-          memberIds: groupFields.memberIds.optional(),
-        }),
+        body: createGroupBody,
         response: { 201: groupItem },
       },
       preHandler: update,
@@ -211,12 +206,7 @@ export const registerStaffRoutes = (app: Api, ctx: AppContext) => {
         tags: ['staff'],
         summary: 'Change an access group (the built-in Administrators group keeps its name and full access)',
         params: idParams,
-        body: z.strictObject({
-          name: groupFields.name.optional(),
-          description: groupFields.description.optional(),
-          permissions: groupFields.permissions.optional(),
-          memberIds: groupFields.memberIds.optional(),
-        }),
+        body: createGroupBody.partial(),
         response: { 200: groupItem },
       },
       preHandler: update,
