@@ -310,6 +310,11 @@ export interface MembershipTypeTable {
   position: number;
   created_at: string;
   updated_at: string;
+  /** Migration 0006: null → ledger.misc_sales_account. */
+  gl_account: string | null;
+  vat_rate: string;
+  /** A household secondary type follows the primary's type (FM2 → FM1). */
+  follows_id: string | null;
 }
 
 export interface ProductTable {
@@ -360,6 +365,222 @@ export interface CampaignCodeTable {
   updated_at: string;
 }
 
+/** Migration 0006: account types (seed 004 §2.4); the term fee is a catalog_price row (item_type 'account_type'). */
+export interface AccountTypeTable {
+  id: string;
+  code: string;
+  name: string;
+  description: string;
+  /** 'month' | 'quarter' | 'year' — the period; the fee is charged per term of `term_periods` periods. */
+  frequency: string;
+  term_periods: number;
+  gl_account: string | null;
+  vat_rate: string;
+  archived: number;
+  position: number;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface AccountAttributeTable {
+  id: string;
+  account_type_id: string;
+  code: string;
+  description: string;
+  unit: string;
+  /** Decimal quantity included per period (or per term). */
+  included: string;
+  rate_minor: number | string | bigint;
+  currency: string;
+  /** 'period' | 'term' */
+  per: string;
+  gl_account: string | null;
+  vat_rate: string;
+  position: number;
+  created_at: string;
+  updated_at: string;
+}
+
+/** A billing group: what one contact is billed for, and when. */
+export interface SubscriptionTable {
+  id: string;
+  contact_id: string;
+  payer_id: string;
+  /** 'membership_type' | 'product' | 'account_type' */
+  item_type: string;
+  item_id: string;
+  quantity: string;
+  /** 'pending' | 'trial' | 'active' | 'grace' | 'suspended' | 'ended' */
+  status: string;
+  start_date: string;
+  anchor_day: number;
+  end_date: string | null;
+  disconnect_date: string | null;
+  auto_renew: number;
+  special_price_minor: number | string | bigint | null;
+  campaign_code_id: string | null;
+  campaign_price_minor: number | string | bigint | null;
+  trial_ends_on: string | null;
+  fee_cursor: string | null;
+  usage_cursor: string | null;
+  next_due: string | null;
+  paid_through: string | null;
+  follows_id: string | null;
+  replaces_id: string | null;
+  note: string | null;
+  version: number;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface SubscriptionEventTable {
+  id: string;
+  subscription_id: string;
+  from_status: string | null;
+  to_status: string;
+  effective_date: string;
+  reason: string;
+  created_at: string;
+}
+
+export interface UsageRecordTable {
+  id: string;
+  subscription_id: string;
+  attribute_code: string;
+  used_on: string;
+  quantity: string;
+  /** 'api' | 'csv' | 'staff' */
+  source: string;
+  external_ref: string | null;
+  created_at: string;
+}
+
+export interface RecurringChargeTable {
+  id: string;
+  contact_id: string;
+  payer_id: string;
+  description: string;
+  amount_minor: number | string | bigint;
+  currency: string;
+  /** 'month' | 'quarter' | 'year' */
+  frequency: string;
+  start_date: string;
+  anchor_day: number;
+  end_date: string | null;
+  gl_account: string | null;
+  vat_rate: string;
+  cursor: string | null;
+  next_due: string | null;
+  archived: number;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface QueuedChargeTable {
+  id: string;
+  contact_id: string;
+  payer_id: string;
+  subscription_id: string | null;
+  description: string;
+  quantity: string;
+  unit_price_minor: number | string | bigint;
+  currency: string;
+  gl_account: string | null;
+  vat_rate: string;
+  charge_date: string;
+  source: string;
+  invoice_id: string | null;
+  cancelled: number;
+  created_at: string;
+}
+
+export interface BillingRunTable {
+  id: string;
+  /** 'daily' | 'cycle' */
+  kind: string;
+  as_of: string;
+  /** 'running' | 'done' | 'failed' */
+  status: string;
+  started_by: string;
+  started_at: string;
+  finished_at: string | null;
+  progress_done: number;
+  progress_total: number;
+  invoices: number;
+  lines: number;
+  total_minor: number | string | bigint;
+  summary: string | null;
+  error: string | null;
+}
+
+export interface BillingCycleTable {
+  id: string;
+  period_start: string;
+  period_end: string;
+  run_id: string | null;
+  opened_by: string;
+  created_at: string;
+}
+
+export interface InvoiceTable {
+  id: string;
+  /** 'invoice' | 'credit_note' */
+  kind: string;
+  /** 'draft' | 'issued' | 'paid' | 'void' */
+  status: string;
+  number: number | string | bigint | null;
+  payer_id: string;
+  payer_name: string | null;
+  /** JSON array of address lines, frozen at issue. */
+  payer_address: string | null;
+  payer_email: string | null;
+  payer_member_number: number | string | bigint | null;
+  /** 'email' | 'print' */
+  delivery: string;
+  currency: string;
+  issue_date: string | null;
+  due_date: string | null;
+  net_minor: number | string | bigint;
+  vat_minor: number | string | bigint;
+  total_minor: number | string | bigint;
+  paid_minor: number | string | bigint;
+  payment_reference: string | null;
+  credits_invoice_id: string | null;
+  billing_run_id: string | null;
+  /** 'run' | 'cycle' | 'manual' | 'credit' */
+  origin: string;
+  note: string | null;
+  void_reason: string | null;
+  created_by: string;
+  version: number;
+  created_at: string;
+  updated_at: string;
+  issued_at: string | null;
+  voided_at: string | null;
+}
+
+export interface InvoiceLineTable {
+  id: string;
+  invoice_id: string;
+  position: number;
+  charge_key: string | null;
+  /** 'subscription' | 'usage' | 'recurring' | 'charge' | 'manual' | 'credit' */
+  source: string;
+  subscription_id: string | null;
+  item_type: string | null;
+  item_id: string | null;
+  description: string;
+  quantity: string;
+  unit_price_minor: number | string | bigint;
+  net_minor: number | string | bigint;
+  vat_rate: string;
+  vat_minor: number | string | bigint;
+  period_start: string | null;
+  period_end: string | null;
+  gl_account: string;
+  credits_line_id: string | null;
+}
+
 export interface DB {
   staff_user: StaffUserTable;
   access_group: AccessGroupTable;
@@ -388,4 +609,15 @@ export interface DB {
   product: ProductTable;
   catalog_price: CatalogPriceTable;
   campaign_code: CampaignCodeTable;
+  account_type: AccountTypeTable;
+  account_attribute: AccountAttributeTable;
+  subscription: SubscriptionTable;
+  subscription_event: SubscriptionEventTable;
+  usage_record: UsageRecordTable;
+  recurring_charge: RecurringChargeTable;
+  queued_charge: QueuedChargeTable;
+  billing_run: BillingRunTable;
+  billing_cycle: BillingCycleTable;
+  invoice: InvoiceTable;
+  invoice_line: InvoiceLineTable;
 }
