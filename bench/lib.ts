@@ -141,6 +141,8 @@ export const writeResults = (dir: string, rows: BenchRow[], meta: Record<string,
     '|---|---|---:|---|---:|---|---:|---:|',
     ...rows.map((r) => `| ${r.benchmark} | ${r.database} | ${r.size.toLocaleString('en')} | ${r.figure} | ${fmt(r.value)} | ${r.unit} | ${fmt(r.floor)} | ${r.ratio === undefined ? '' : r.ratio.toFixed(2) + '×'} |`),
     '',
+    ...rows.filter((r) => r.note).map((r) => `- ${r.benchmark}, ${r.database}, ${r.figure}: ${r.note}`),
+    '',
   ].join('\n');
   fs.writeFileSync(path.join(dir, 'latest.md'), md);
   fs.writeFileSync(path.join(dir, 'latest.json'), JSON.stringify({ meta, rows }, null, 2));

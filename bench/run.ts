@@ -1,10 +1,12 @@
 /**
- * `npm run bench -- [--size 10k|100k|1m] [--db sqlite|postgres|both] [--queries N]`
+ * `npm run bench -- [--size 10k|100k|1m] [--db sqlite|postgres|both] [--only contacts,billing] [--queries N] [--batch N]`
  * Prints each figure with its floor measured in the same run and writes bench/results/.
+ * Each benchmark gets a fresh database of each kind.
  * Benchmarks are not tests: nothing here fails on time.
  */
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { benchBilling } from './billing.ts';
 import { benchContacts } from './contacts.ts';
 import { machine, memorySampler, openBenchDatabase, parseSize, writeResults, type BenchRow } from './lib.ts';
 import type { DbKind } from '../src/db/database.ts';
@@ -14,6 +16,8 @@ const { values } = parseArgs({
     size: { type: 'string', default: '10k' },
     db: { type: 'string', default: 'both' },
     queries: { type: 'string', default: '200' },
+    only: { type: 'string', default: 'contacts,billing' },
+    batch: { type: 'string', default: '500' },
     'pg-url': { type: 'string', default: process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres' },
     out: { type: 'string', default: path.join(import.meta.dirname, 'results') },
   },
@@ -26,27 +30,40 @@ if (!kinds.every((k) => k === 'sqlite' || k === 'postgres')) {
   process.exit(2);
 }
 
+const BENCHMARKS = ['contacts', 'billing'] as const;
+const only = values.only.split(',').map((s) => s.trim());
+if (!only.every((b) => (BENCHMARKS as readonly string[]).includes(b))) {
+  console.error(`--only takes a comma-separated list of: ${BENCHMARKS.join(', ')}.`);
+  process.exit(2);
+}
+
 const startedAt = new Date().toISOString();
 const rows: BenchRow[] = [];
 const databases: string[] = [];
 for (const kind of kinds) {
-  const bdb = await openBenchDatabase(kind, values['pg-url']);
-  databases.push(bdb.version);
-  console.error(`${bdb.version}: ${size.toLocaleString('en')} contacts`);
   const mem = memorySampler();
-  try {
-    rows.push(...(await benchContacts(bdb, size, { queries: Number(values.queries) })));
-  } finally {
-    mem.stop();
-    await bdb.close();
+  let version = '';
+  for (const name of only) {
+    const bdb = await openBenchDatabase(kind, values['pg-url']);
+    version = bdb.version;
+    if (!databases.includes(version)) databases.push(version);
+    console.error(`${bdb.version}: ${name}, ${size.toLocaleString('en')} ${name === 'billing' ? 'members' : 'contacts'}`);
+    try {
+      if (name === 'contacts') rows.push(...(await benchContacts(bdb, size, { queries: Number(values.queries) })));
+      else rows.push(...(await benchBilling(bdb, size, { batchSize: Number(values.batch) })));
+    } finally {
+      await bdb.close();
+    }
   }
-  rows.push({ benchmark: 'process', database: bdb.version, size, figure: 'peak memory (RSS)', value: mem.peakMiB(), unit: 'MiB' });
+  mem.stop();
+  rows.push({ benchmark: 'process', database: version, size, figure: 'peak memory (RSS)', value: mem.peakMiB(), unit: 'MiB' });
 }
 
 const meta = { startedAt, ...machine(), databases, size };
 const { json } = writeResults(values.out, rows, meta);
 for (const r of rows) {
-  const extra = r.floor === undefined ? '' : `  (floor ${r.floor.toFixed(0)} ${r.unit}, ratio ${r.ratio?.toFixed(2)}×)`;
-  console.log(`${r.benchmark.padEnd(22)} ${r.database.padEnd(18)} ${r.figure.padEnd(18)} ${r.value.toFixed(r.value >= 100 ? 0 : 2).padStart(10)} ${r.unit}${extra}`);
+  const n = (v: number) => v.toFixed(v >= 100 ? 0 : 2);
+  const extra = r.floor === undefined ? '' : `  (floor ${n(r.floor)} ${r.unit}${r.ratio === undefined ? '' : `, ratio ${r.ratio.toFixed(2)}×`})`;
+  console.log(`${r.benchmark.padEnd(22)} ${r.database.padEnd(18)} ${r.figure.padEnd(20)} ${n(r.value).padStart(10)} ${r.unit}${extra}`);
 }
-console.log(`\nResults: ${path.relative(process.cwd(), json)} and bench/results/latest.md`);
+console.log(`\nResults: ${path.relative(process.cwd(), json)} and ${path.relative(process.cwd(), path.join(values.out, 'latest.md'))}`);

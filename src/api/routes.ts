@@ -13,6 +13,9 @@ import { registerContactImportRoutes } from './routes/contact-import.ts';
 import { registerContactPrivacyRoutes } from './routes/contact-privacy.ts';
 import { registerOrganizationContactRoutes } from './routes/organization-contacts.ts';
 import { registerCatalogRoutes } from './routes/catalog.ts';
+import { registerInvoiceRoutes } from './routes/invoices.ts';
+import { registerBillingRoutes } from './routes/billing.ts';
+import { registerSubscriptionRoutes } from './routes/subscriptions.ts';
 
 /** Each module's routes, registered in this order. Add a line when a module gains an API. */
-export const routeModules: Array<(app: Api, ctx: AppContext) => Promise<void> | void> = [registerSettingsRoutes, registerAuditRoutes, registerJobRoutes, registerMailRoutes, registerStaffRoutes, registerContactRoutes, registerCustomFieldRoutes, registerHouseholdRoutes, registerSavedViewRoutes, registerContactImportRoutes, registerContactPrivacyRoutes, registerOrganizationContactRoutes, registerCatalogRoutes];
+export const routeModules: Array<(app: Api, ctx: AppContext) => Promise<void> | void> = [registerSettingsRoutes, registerAuditRoutes, registerJobRoutes, registerMailRoutes, registerStaffRoutes, registerContactRoutes, registerCustomFieldRoutes, registerHouseholdRoutes, registerSavedViewRoutes, registerContactImportRoutes, registerContactPrivacyRoutes, registerOrganizationContactRoutes, registerCatalogRoutes, registerBillingRoutes, registerSubscriptionRoutes, registerInvoiceRoutes];

@@ -12,15 +12,23 @@ import type { DB } from './schema.ts';
  * Takes the next number of series `name`. `first` is where the series starts; when `first` is
  * raised above the stored next value (a setting changed) the series jumps forward, never back.
  */
-export const nextNumber = async (tx: Kysely<DB>, name: string, first: number): Promise<number> => {
+export const nextNumber = async (tx: Kysely<DB>, name: string, first: number): Promise<number> => nextNumbers(tx, name, first, 1);
+
+/**
+ * Takes `count` consecutive numbers of series `name` in one statement and returns the first of
+ * them (the block is `first … first + count - 1`). A billing run numbers thousands of invoices
+ * this way; like `nextNumber`, the row stays locked until commit and a rollback gives the block back.
+ */
+export const nextNumbers = async (tx: Kysely<DB>, name: string, first: number, count: number): Promise<number> => {
+  if (!Number.isSafeInteger(count) || count < 1) throw new RangeError(`nextNumbers: count must be a whole number of at least 1, got ${count}`);
   // One statement: the upsert's row lock serialises concurrent takers until commit on PostgreSQL
   // (SQLite has one writer anyway), and imports taking thousands of numbers stay fast.
   const greatest = dbKind(tx) === 'postgres' ? sql`greatest` : sql`max`;
   const { rows } = await sql<{ next_value: number | string }>`
-    insert into number_sequence (name, next_value) values (${name}, ${first + 1})
-    on conflict (name) do update set next_value = ${greatest}(number_sequence.next_value, ${first}) + 1
+    insert into number_sequence (name, next_value) values (${name}, ${first + count})
+    on conflict (name) do update set next_value = ${greatest}(number_sequence.next_value, ${first}) + ${count}
     returning next_value`.execute(tx);
-  return toNumber(rows[0]!.next_value) - 1;
+  return toNumber(rows[0]!.next_value) - count;
 };
 
 /**

@@ -1,10 +1,12 @@
 import { registerMailJobs } from '../modules/mail/index.ts';
+import { registerBillingJobs } from '../modules/billing/index.ts';
 import { housekeepingTask } from './housekeeping.ts';
 import { JobRegistry } from './registry.ts';
 
 /** Every module's job handlers and scheduled tasks. Add a line when a module gains a job type. */
 export const jobModules: Array<(registry: JobRegistry) => void> = [
   registerMailJobs,
+  registerBillingJobs,
   (r) => r.schedule(housekeepingTask),
 ];
 

@@ -7,8 +7,13 @@ export type PlainDate = Temporal.PlainDate;
 /** Days are `PlainDate` in code and ISO `YYYY-MM-DD` text in the database. */
 export const parseDate = (text: string): PlainDate => {
   if (!/^\d{4}-\d{2}-\d{2}$/.test(text)) throw validation(`"${text}" is not a date. Write it as YYYY-MM-DD.`);
+  const year = Number(text.slice(0, 4));
+  const month = Number(text.slice(5, 7));
+  const day = Number(text.slice(8, 10));
+  if (month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month)) throw validation(`"${text}" is not a date in the calendar.`);
+  // The constructor is several times faster than parsing the string (the billing run makes millions).
   try {
-    return Temporal.PlainDate.from(text, { overflow: 'reject' });
+    return new Temporal.PlainDate(year, month, day);
   } catch {
     throw validation(`"${text}" is not a date in the calendar.`);
   }
@@ -27,11 +32,13 @@ export type PeriodUnit = 'month' | 'quarter' | 'year';
 
 const monthsIn = (unit: PeriodUnit): number => (unit === 'month' ? 1 : unit === 'quarter' ? 3 : 12);
 
+/** Days in a month of the ISO calendar. */
+export const daysInMonth = (year: number, month: number): number =>
+  month === 2 ? ((year % 4 === 0 && year % 100 !== 0) || year % 400 === 0 ? 29 : 28) : month === 4 || month === 6 || month === 9 || month === 11 ? 30 : 31;
+
 /** The given day of a month, clamped to the month's length (31 → 28/29/30). */
-export const anniversaryIn = (year: number, month: number, anchorDay: number): PlainDate => {
-  const first = Temporal.PlainDate.from({ year, month, day: 1 });
-  return first.with({ day: Math.min(anchorDay, first.daysInMonth) });
-};
+export const anniversaryIn = (year: number, month: number, anchorDay: number): PlainDate =>
+  new Temporal.PlainDate(year, month, Math.min(anchorDay, daysInMonth(year, month)));
 
 /**
  * Add whole months to a date while keeping an anniversary day: the result's day is the anchor

@@ -37,6 +37,11 @@ export default defineConfig({
       args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
     },
   },
+  // The member registry's flows start from an empty registry; billing seeds members, so it runs after them.
+  projects: [
+    { name: 'registry', testIgnore: /billing\.spec\.ts/ },
+    { name: 'billing', testMatch: /billing\.spec\.ts/, dependencies: ['registry'] },
+  ],
   webServer: {
     command: 'sh test/e2e/start-server.sh',
     cwd: '../..',

@@ -26,6 +26,12 @@ import { EditContactPage, NewContactPage } from './contacts/contact-form.tsx';
 import { CustomFieldsPage } from './contacts/custom-fields.tsx';
 import { ImportPage } from './contacts/import.tsx';
 import { ConfirmContactPage } from './contacts/confirm-contact.tsx';
+import { CatalogPage } from './catalog/catalog-page.tsx';
+import { BillingArea } from './billing/billing-area.tsx';
+import { BillingRunsPage } from './billing/runs-page.tsx';
+import { InvoicesPage } from './invoices/list.tsx';
+import { InvoicePage } from './invoices/invoice-page.tsx';
+import { EditInvoicePage, NewInvoicePage } from './invoices/composer.tsx';
 
 interface RouterContext {
   queryClient: QueryClient;
@@ -76,6 +82,17 @@ const appRoute = createRoute({
 });
 
 const page = (path: string, component: () => React.ReactNode) => createRoute({ getParentRoute: () => appRoute, path, component });
+
+/** The Billing area (runs, invoices, catalog): its tabs above each page; access checked once for all. */
+const billingRoute = createRoute({ getParentRoute: () => appRoute, id: 'billing-area', component: BillingArea });
+const billingPage = (path: string, component: () => React.ReactNode) => createRoute({ getParentRoute: () => billingRoute, path, component });
+const billingIndexRoute = createRoute({
+  getParentRoute: () => appRoute,
+  path: '/billing',
+  beforeLoad: () => {
+    throw redirect({ href: '/billing/runs', replace: true });
+  },
+});
 
 const soonPages = NAV.flatMap((s) => s.items)
   .filter((item) => item.soon)
@@ -133,6 +150,15 @@ const routeTree = rootRoute.addChildren([
       </RequireAccess>
     )),
     page('/contacts/$id/edit', EditContactPage),
+    billingIndexRoute,
+    billingRoute.addChildren([
+      billingPage('/billing/runs', BillingRunsPage),
+      billingPage('/billing/invoices', InvoicesPage),
+      billingPage('/billing/invoices/new', NewInvoicePage),
+      billingPage('/billing/invoices/$id', InvoicePage),
+      billingPage('/billing/invoices/$id/edit', EditInvoicePage),
+      billingPage('/billing/catalog', CatalogPage),
+    ]),
     page('/jobs', () => (
       <RequireAccess area="settings">
         <JobsPage />

@@ -2,7 +2,18 @@ import { z } from 'zod';
 import type { FastifyRequest } from 'fastify';
 import type { AppContext } from '../../app.ts';
 import {
+  ACCOUNT_FREQUENCIES,
+  addAccountAttribute,
   addPriceVersion,
+  ATTRIBUTE_PER,
+  createAccountType,
+  getAccountType,
+  listAccountTypes,
+  removeAccountAttribute,
+  updateAccountAttribute,
+  updateAccountType,
+  type AccountAttribute,
+  type AccountType,
   CAMPAIGN_KINDS,
   checkCampaignCode,
   createCampaignCode,
@@ -59,6 +70,9 @@ export const membershipTypeSchema = z.object({
   signupAllowed: z.boolean(),
   specialPrice: z.boolean(),
   invoiced: z.boolean(),
+  glAccount: z.string().nullable().describe('NNNNN-NNNN; null: the miscellaneous sales account setting applies'),
+  vatRate: z.string().describe('Decimal percent, like "25" or "0"'),
+  followsId: z.string().nullable().describe('A household secondary type follows the primary\'s type (FM2 → FM1)'),
   archived: z.boolean(),
   position: z.number(),
   price: priceSchema.nullable().describe('The price in force today (organization time zone)'),
@@ -85,6 +99,43 @@ export const productSchema = z.object({
   updatedAt: z.string(),
 });
 const productOut = (p: Product, today: string) => ({ ...p, ...pricesOut(p.prices, today) });
+
+export const accountAttributeSchema = z.object({
+  id: z.string(),
+  code: z.string().describe('What usage records name, like disk_mb'),
+  description: z.string(),
+  unit: z.string(),
+  included: z.string().describe('Decimal quantity included per period (or per term)'),
+  rate: z.string().describe('Price of one unit beyond the included quantity, in major units'),
+  currency: z.string(),
+  per: z.enum(ATTRIBUTE_PER),
+  glAccount: z.string().nullable().describe("null: the account type's G/L account applies"),
+  vatRate: z.string(),
+  position: z.number(),
+});
+const attributeOut = (a: AccountAttribute) => {
+  const { accountTypeId: _t, createdAt: _c, updatedAt: _u, rate, ...rest } = a;
+  return { ...rest, rate: moneyOut(rate).amount, currency: rate.currency };
+};
+
+export const accountTypeSchema = z.object({
+  id: z.string(),
+  code: z.string(),
+  name: z.string(),
+  description: z.string(),
+  frequency: z.enum(ACCOUNT_FREQUENCIES).describe('The period; usage is counted per period'),
+  termPeriods: z.number().describe('Periods per term; the fee is charged per term, in advance'),
+  glAccount: z.string().nullable(),
+  vatRate: z.string(),
+  archived: z.boolean(),
+  position: z.number(),
+  price: priceSchema.nullable().describe('The term fee in force today'),
+  prices: z.array(priceVersionSchema),
+  attributes: z.array(accountAttributeSchema),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+});
+const accountTypeOut = (t: AccountType, today: string) => ({ ...t, ...pricesOut(t.prices, today), attributes: t.attributes.map(attributeOut) });
 
 export const campaignCodeSchema = z.object({
   id: z.string(),
@@ -115,6 +166,9 @@ const typeFields = {
   signupAllowed: z.boolean(),
   specialPrice: z.boolean().describe('The price comes from the member'),
   invoiced: z.boolean(),
+  glAccount: z.string().max(20).nullable().describe('NNNNN-NNNN; null: the miscellaneous sales account setting applies'),
+  vatRate: z.string().max(20).describe('Decimal percent, like "25" or "0"'),
+  followsId: z.string().max(64).nullable().describe('The type a household secondary follows (FM2 → FM1)'),
   position: z.number().int().min(0).max(1_000_000),
 };
 const productFields = {
@@ -148,6 +202,9 @@ const createTypeBody = z.strictObject({
   signupAllowed: typeFields.signupAllowed.optional(),
   specialPrice: typeFields.specialPrice.optional(),
   invoiced: typeFields.invoiced.optional(),
+  glAccount: typeFields.glAccount.optional(),
+  vatRate: typeFields.vatRate.optional(),
+  followsId: typeFields.followsId.optional(),
   position: typeFields.position.optional(),
   price: amount,
   priceEffectiveFrom: day.optional(),
@@ -169,11 +226,37 @@ const notPrice = { price: true, priceEffectiveFrom: true } as const;
 const patchTypeBody = createTypeBody.omit(notPrice).partial().extend({ archived: z.boolean().optional() });
 const patchProductBody = createProductBody.omit(notPrice).partial().extend({ archived: z.boolean().optional() });
 const priceBody = z.strictObject({ amount, effectiveFrom: day.describe('Today or later; versions are never changed') });
+const attributeBody = z.strictObject({
+  code: z.string().max(50).describe('1–30 letters, digits and _, starting with a letter (disk_mb); stored lower-case'),
+  description: z.string().max(400).describe('As it reads on an invoice line'),
+  unit: z.string().max(40).optional(),
+  included: z.string().max(30).optional().describe('Decimal quantity included per period (or term); 0 when left out'),
+  rate: amount.describe('Price of one unit beyond the included quantity, like "0.50"'),
+  per: z.enum(ATTRIBUTE_PER).optional().describe('period (the default) or term'),
+  glAccount: z.string().max(20).nullable().optional(),
+  vatRate: z.string().max(20).optional().describe("Decimal percent; the account type's rate when left out"),
+  position: z.number().int().min(0).max(1_000_000).optional(),
+});
+const createAccountTypeBody = z.strictObject({
+  code: z.string().max(50).describe('1–20 letters, digits, - and _ (WEB-S); stored upper-case'),
+  name: z.string().max(200),
+  description: z.string().max(2000).optional(),
+  frequency: z.enum(ACCOUNT_FREQUENCIES),
+  termPeriods: z.number().int().min(1).max(1000).optional().describe('Periods per term; 1 when left out'),
+  glAccount: z.string().max(20).nullable().optional(),
+  vatRate: z.string().max(20).optional(),
+  position: z.number().int().min(0).max(1_000_000).optional(),
+  price: amount.describe('The term fee; "0" when there is none'),
+  priceEffectiveFrom: day.optional(),
+  attributes: z.array(attributeBody).max(100).optional(),
+});
+const patchAccountTypeBody = createAccountTypeBody.omit({ ...notPrice, attributes: true }).partial().extend({ archived: z.boolean().optional() });
+const attributeParams = z.object({ id: z.string().min(1).max(64), attributeId: z.string().min(1).max(64) });
 const catalogSorts = ['position', 'code', 'name', 'created_at'] as const;
 const catalogListQuery = listQuery.extend({ archived: archivedQuery });
 const archivedOf = (v: 'true' | 'false' | undefined) => (v === undefined ? undefined : v === 'true');
 
-/** The catalog: membership types, products and campaign codes (area "billing"). */
+/** The catalog: membership types, products, account types and campaign codes (area "billing"). */
 export const registerCatalogRoutes = (app: Api, ctx: AppContext) => {
   const read = requireAccess('billing', 'read');
   const update = requireAccess('billing', 'update');
@@ -275,6 +358,80 @@ export const registerCatalogRoutes = (app: Api, ctx: AppContext) => {
     '/api/v1/products/:id/prices',
     { schema: { tags: ['billing'], summary: 'Add a price version taking effect on effectiveFrom (today or later)', params: idParams, body: priceBody, response: { 201: productSchema } }, preHandler: update },
     async (request, reply) => reply.status(201).send(productOut(await addPriceVersion(ctx, changedBy(request), 'product', request.params.id, request.body), await today())),
+  );
+
+  // ---- account types (seed 004 §2.4): a term fee and usage attributes
+  const accountTypes = '/api/v1/catalog/account-types';
+  app.get(
+    accountTypes,
+    { schema: { tags: ['billing'], summary: 'Account types with the term fee in force today, its history, and their usage attributes', querystring: catalogListQuery, response: { 200: pagedOf(accountTypeSchema) } }, preHandler: read },
+    async (request) => {
+      const q = request.query;
+      const page = await listAccountTypes(ctx.db, { ...q, sort: parseSort(q.sort, catalogSorts, { column: 'position', direction: 'asc' }), archived: archivedOf(q.archived) });
+      const d = await today();
+      return { ...page, items: page.items.map((t) => accountTypeOut(t, d)) };
+    },
+  );
+  app.post(
+    accountTypes,
+    {
+      schema: {
+        tags: ['billing'],
+        summary: 'Create an account type with its term fee (effective today unless priceEffectiveFrom is given) and, optionally, its attributes',
+        body: createAccountTypeBody,
+        response: { 201: accountTypeSchema },
+      },
+      preHandler: update,
+    },
+    async (request, reply) => reply.status(201).send(accountTypeOut(await createAccountType(ctx, changedBy(request), request.body), await today())),
+  );
+  app.get(
+    `${accountTypes}/:id`,
+    { schema: { tags: ['billing'], summary: 'One account type with its attributes', params: idParams, response: { 200: accountTypeSchema } }, preHandler: read },
+    async (request) => accountTypeOut(await getAccountType(ctx.db, request.params.id), await today()),
+  );
+  app.patch(
+    `${accountTypes}/:id`,
+    {
+      schema: {
+        tags: ['billing'],
+        summary: 'Change an account type; archived: true archives it, false restores it. The period and term cannot change while subscriptions run. Fees change with POST …/prices.',
+        params: idParams,
+        body: patchAccountTypeBody,
+        response: { 200: accountTypeSchema },
+      },
+      preHandler: update,
+    },
+    async (request) => accountTypeOut(await updateAccountType(ctx, changedBy(request), request.params.id, request.body), await today()),
+  );
+  app.post(
+    `${accountTypes}/:id/prices`,
+    { schema: { tags: ['billing'], summary: 'Add a term fee version taking effect on effectiveFrom (today or later)', params: idParams, body: priceBody, response: { 201: accountTypeSchema } }, preHandler: update },
+    async (request, reply) => reply.status(201).send(accountTypeOut(await addPriceVersion(ctx, changedBy(request), 'account_type', request.params.id, request.body), await today())),
+  );
+  app.post(
+    `${accountTypes}/:id/attributes`,
+    { schema: { tags: ['billing'], summary: 'Add a usage attribute to an account type', params: idParams, body: attributeBody, response: { 201: accountTypeSchema } }, preHandler: update },
+    async (request, reply) => reply.status(201).send(accountTypeOut(await addAccountAttribute(ctx, changedBy(request), request.params.id, request.body), await today())),
+  );
+  app.patch(
+    `${accountTypes}/:id/attributes/:attributeId`,
+    {
+      schema: {
+        tags: ['billing'],
+        summary: 'Change a usage attribute; the code cannot change once usage is recorded under it',
+        params: attributeParams,
+        body: attributeBody.partial(),
+        response: { 200: accountTypeSchema },
+      },
+      preHandler: update,
+    },
+    async (request) => accountTypeOut(await updateAccountAttribute(ctx, changedBy(request), request.params.id, request.params.attributeId, request.body), await today()),
+  );
+  app.delete(
+    `${accountTypes}/:id/attributes/:attributeId`,
+    { schema: { tags: ['billing'], summary: 'Remove a usage attribute no usage has been recorded under', params: attributeParams, response: { 200: accountTypeSchema } }, preHandler: update },
+    async (request) => accountTypeOut(await removeAccountAttribute(ctx, changedBy(request), request.params.id, request.params.attributeId), await today()),
   );
 
   // ---- campaign codes

@@ -28,7 +28,7 @@ test('GET /api/v1/settings lists typed settings by group for settings:read, and 
   const res = await t.app.inject({ method: 'GET', url: '/api/v1/settings', headers: reader.headers });
   assert.equal(res.statusCode, 200);
   const items = res.json().items as Array<Record<string, unknown>>;
-  assert.deepEqual(new Set(items.map((i) => i.group)), new Set(['organization', 'system', 'ledger', 'general']));
+  assert.deepEqual(new Set(items.map((i) => i.group)), new Set(['organization', 'system', 'ledger', 'general', 'billing']));
   assert.deepEqual(items.find((i) => i.key === 'general.invoice_due_days'), {
     key: 'general.invoice_due_days',
     group: 'general',

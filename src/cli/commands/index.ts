@@ -9,6 +9,7 @@ import { registerJobs } from './jobs.ts';
 import { registerAdminCommands } from './admin.ts';
 import { registerDemo } from './demo.ts';
 import { registerContacts } from './contacts.ts';
+import { registerBilling } from './billing.ts';
 
 /** Every command, in help order. Add a line when a module gains a command. */
-export const commandModules: Array<(program: Command, io: CliIo) => void> = [registerServe, registerMigrate, registerJobs, registerSettings, registerAudit, registerBackup, registerAdminCommands, registerContacts, registerDemo];
+export const commandModules: Array<(program: Command, io: CliIo) => void> = [registerServe, registerMigrate, registerJobs, registerSettings, registerAudit, registerBackup, registerAdminCommands, registerContacts, registerBilling, registerDemo];

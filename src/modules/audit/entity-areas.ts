@@ -19,6 +19,13 @@ export const ENTITY_AREAS: Record<string, Area> = {
   membership_type: 'billing',
   product: 'billing',
   campaign_code: 'billing',
+  invoice: 'billing',
+  subscription: 'billing',
+  usage_record: 'billing',
+  recurring_charge: 'billing',
+  queued_charge: 'billing',
+  account_type: 'billing',
+  billing_run: 'billing',
 };
 
 export const areaOfEntity = (entityType: string): Area | undefined => ENTITY_AREAS[entityType];

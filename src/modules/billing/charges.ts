@@ -53,6 +53,14 @@ const formatDec = ({ units, scale }: Dec): string => {
   return (neg ? '-' : '') + text;
 };
 
+/** a + b, exact, as a decimal string. */
+export const addQuantities = (x: string, y: string): string => {
+  const a = parseDec(x);
+  const b = parseDec(y);
+  const scale = Math.max(a.scale, b.scale);
+  return formatDec({ units: a.units * 10n ** BigInt(scale - a.scale) + b.units * 10n ** BigInt(scale - b.scale), scale });
+};
+
 /** max(0, used − included), exact, as a decimal string. */
 export const excessQuantity = (used: string, included: string): string => {
   const a = parseDec(used);

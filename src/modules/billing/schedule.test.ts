@@ -5,8 +5,11 @@ import { AppError } from '../../kernel/app-error.ts';
 import {
   duePeriods,
   dueUsagePeriods,
-  renewalDue,
+  nextFeeDue,
+  nextUsageDue,
   renewalInvoiceDate,
+  termOfUsagePeriod,
+  yearEndConversionDate,
   scheduleOrigin,
   trialOutcome,
   type BillingFacts,
@@ -98,7 +101,7 @@ test('a cursor that is not a period start is refused', () => {
   assert.throws(() => duePeriods(sub({ start: '2026-01-31', lastBilledPeriodStart: d('2026-03-30') }), d('2026-06-30')), AppError);
 });
 
-test('end date and disconnect date: a term starting on that exact day is not billed', () => {
+test('end date: a term starting on that exact day is not billed; a disconnect date stops all billing', () => {
   const asOf = d('2026-12-31');
   assert.deepEqual(starts(duePeriods(sub({ start: '2026-01-15', endDate: d('2026-04-15') }), asOf)), [
     '2026-01-15',
@@ -111,20 +114,24 @@ test('end date and disconnect date: a term starting on that exact day is not bil
     '2026-03-15',
     '2026-04-15',
   ]);
-  assert.deepEqual(starts(duePeriods(sub({ start: '2026-01-15', disconnectDate: d('2026-03-15') }), asOf)), [
-    '2026-01-15',
-    '2026-02-15',
-  ]);
-  assert.deepEqual(starts(duePeriods(sub({ start: '2026-01-15', disconnectDate: d('2026-03-14') }), asOf)), [
-    '2026-01-15',
-    '2026-02-15',
-  ]);
-  // The earlier of the two wins.
-  assert.deepEqual(
-    starts(duePeriods(sub({ start: '2026-01-15', endDate: d('2026-06-15'), disconnectDate: d('2026-02-15') }), asOf)),
-    ['2026-01-15'],
-  );
-  assert.deepEqual(starts(duePeriods(sub({ start: '2026-01-15', disconnectDate: d('2026-01-15') }), asOf)), []);
+  // Seed 004 §2.3: once a disconnect date is set, the group is no longer billed, even for missed terms.
+  assert.deepEqual(starts(duePeriods(sub({ start: '2026-01-15', disconnectDate: d('2026-09-15') }), asOf)), []);
+  assert.equal(nextFeeDue(sub({ start: '2026-01-15', disconnectDate: d('2026-09-15') })), null);
+  assert.equal(nextFeeDue(sub({ start: '2026-01-15', endDate: d('2026-04-15'), lastBilledPeriodStart: d('2026-03-15') })), null);
+  assert.equal(nextFeeDue(sub({ start: '2026-01-15', endDate: d('2026-04-16'), lastBilledPeriodStart: d('2026-03-15') }))?.toString(), '2026-04-15');
+});
+
+test('auto-renew with an end date: each term is invoiced one month before it starts, past the end date', () => {
+  const s = sub({ start: '2025-03-31', frequency: 'year', endDate: d('2026-03-31'), autoRenew: true, lastBilledPeriodStart: d('2025-03-31') });
+  assert.deepEqual(starts(duePeriods(s, d('2026-02-27'))), []);
+  assert.equal(nextFeeDue(s)?.toString(), '2026-02-28');
+  const due = duePeriods(s, d('2026-02-28'));
+  assert.deepEqual(starts(due), ['2026-03-31']);
+  assert.equal(due[0]!.key, 's1:2026-03-31');
+  assert.equal(due[0]!.dueDate.toString(), '2026-02-28');
+  assert.equal(due[0]!.period.end?.toString(), '2027-03-31');
+  // Without auto-renew the end date stops it.
+  assert.deepEqual(starts(duePeriods({ ...s, autoRenew: false }, d('2026-06-01'))), []);
 });
 
 test('lifetime bills once; never bills nothing', () => {
@@ -160,10 +167,14 @@ test('usage periods are due at period end, each period once, stopping at the dis
   assert.deepEqual(due.map((i) => i.dueDate.toString()), ['2026-02-28', '2026-03-31', '2026-04-30']);
   assert.equal(due[0]!.key, 's1:2026-01-31:usage');
   assert.deepEqual(starts(dueUsagePeriods({ ...s, lastUsagePeriodStart: d('2026-02-28') }, d('2026-04-30'))), ['2026-03-31']);
-  assert.deepEqual(starts(dueUsagePeriods({ ...s, disconnectDate: d('2026-03-31') }, d('2026-12-31'))), [
-    '2026-01-31',
-    '2026-02-28',
-  ]);
+  assert.deepEqual(starts(dueUsagePeriods({ ...s, disconnectDate: d('2026-03-31') }, d('2026-12-31'))), []);
+  assert.deepEqual(starts(dueUsagePeriods({ ...s, endDate: d('2026-03-31') }, d('2026-12-31'))), ['2026-01-31', '2026-02-28']);
+  assert.equal(nextUsageDue({ ...s, lastUsagePeriodStart: d('2026-02-28') })?.toString(), '2026-04-30');
+  const { closesTerm, term } = termOfUsagePeriod({ ...s, termPeriods: 3 }, due[2]!);
+  assert.equal(closesTerm, true);
+  assert.equal(term.start.toString(), '2026-01-31');
+  assert.equal(term.end?.toString(), '2026-04-30');
+  assert.equal(termOfUsagePeriod({ ...s, termPeriods: 3 }, due[1]!).closesTerm, false);
 });
 
 test('a 30-day trial is still a trial on day 30 and converts on day 31', () => {
@@ -191,19 +202,11 @@ test('renewal invoice one month before the end date, clamped', () => {
   assert.equal(renewalInvoiceDate(d('2026-01-31')).toString(), '2025-12-31');
 });
 
-test('renewalDue only for auto-renew, from the invoice date on, once per end date', () => {
-  const s = sub({ start: '2025-03-31', frequency: 'year', endDate: d('2026-03-31'), autoRenew: true });
-  assert.equal(renewalDue(s, d('2026-02-27')), null);
-  const r = renewalDue(s, d('2026-02-28'));
-  assert.ok(r);
-  assert.equal(r.key, 's1:renewal:2026-03-31');
-  assert.equal(r.invoiceDate.toString(), '2026-02-28');
-  assert.equal(r.period.start.toString(), '2026-03-31');
-  assert.equal(r.period.end.toString(), '2027-03-31');
-  assert.equal(renewalDue(s, d('2026-04-15'))?.key, 's1:renewal:2026-03-31'); // late run: still due, same key
-  assert.equal(renewalDue({ ...s, autoRenew: false }, d('2026-03-01')), null);
-  assert.equal(renewalDue({ ...s, endDate: null }, d('2026-03-01')), null);
-  assert.equal(renewalDue({ ...s, disconnectDate: d('2026-03-31') }, d('2026-03-01')), null);
+test('discounted types convert at the first term start in the next year', () => {
+  assert.equal(yearEndConversionDate(sub({ start: '2026-01-01', frequency: 'year' })).toString(), '2027-01-01');
+  assert.equal(yearEndConversionDate(sub({ start: '2026-03-15', frequency: 'year' })).toString(), '2027-03-15');
+  assert.equal(yearEndConversionDate(sub({ start: '2026-03-15', frequency: 'month' })).toString(), '2027-01-15');
+  assert.equal(yearEndConversionDate(sub({ start: '2026-12-31', frequency: 'month' })).toString(), '2027-01-31');
 });
 
 // ---- property-style: seeded random schedules billed day by day for two years ----

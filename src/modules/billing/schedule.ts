@@ -26,9 +26,13 @@ export interface BillingFacts {
   /** Periods per term (≥ 1). The fee is charged once per term, overages once per period. */
   termPeriods: number;
   feeMode: FeeMode;
-  /** First day without service (exclusive). No term starting on or after it is billed. */
+  /**
+   * First day without service (exclusive). No term starting on or after it is billed, unless
+   * `autoRenew`: then every term is billed one month before it starts (the renewal invoice, seed 001)
+   * and the run moves the end date on to the end of the last billed term.
+   */
   endDate?: PlainDate | null;
-  /** Deactivation date (seed 004 §2.3): no term or period starting on or after it is billed. */
+  /** Deactivation date (seed 004 §2.3): once set, nothing more is billed; the run ends the subscription on it. */
   disconnectDate?: PlainDate | null;
   /** Length of a trial in days (0 = no trial); the trial covers `trialDays` days from the start date. */
   trialDays: number;
@@ -100,13 +104,15 @@ const indexOfStart = (origin: PlainDate, anchorDay: number, months: number, date
   throw validation(`${what} ${date.toString()} is not the start of a period of this schedule.`);
 };
 
-/** The day after which nothing new is billed: the earlier of end date and disconnect date. */
-export const billingStop = (sub: BillingFacts): PlainDate | null => {
-  const a = sub.endDate ?? null;
-  const b = sub.disconnectDate ?? null;
-  if (a && b) return compareDates(a, b) <= 0 ? a : b;
-  return a ?? b;
-};
+/** The first day no term may start on: the end date, unless the subscription renews itself. */
+export const billingStop = (sub: BillingFacts): PlainDate | null => (renews(sub) ? null : (sub.endDate ?? null));
+
+/** An auto-renewing subscription with an end date: each term is invoiced a month ahead (seed 001). */
+export const renews = (sub: Pick<BillingFacts, 'autoRenew' | 'endDate' | 'frequency'>): boolean =>
+  sub.autoRenew && !!sub.endDate && sub.frequency !== 'lifetime' && sub.frequency !== 'never';
+
+/** The day a term's fee is invoiced: its first day, or a month before it when the subscription renews. */
+const feeDueDate = (sub: BillingFacts, termStart: PlainDate): PlainDate => (renews(sub) ? renewalInvoiceDate(termStart) : termStart);
 
 const before = (date: PlainDate, stop: PlainDate | null): boolean => stop === null || compareDates(date, stop) < 0;
 
@@ -122,7 +128,7 @@ export const usageKey = (subscriptionId: string, periodStart: PlainDate): string
  */
 export const duePeriods = (sub: BillingFacts, asOf: PlainDate): DueItem[] => {
   checkFacts(sub);
-  if (sub.frequency === 'never') return [];
+  if (sub.frequency === 'never' || sub.disconnectDate) return [];
   const origin = scheduleOrigin(sub.startDate, sub.anchorDay);
   const stop = billingStop(sub);
   if (sub.frequency === 'lifetime') {
@@ -146,14 +152,15 @@ export const duePeriods = (sub: BillingFacts, asOf: PlainDate): DueItem[] => {
   const out: DueItem[] = [];
   for (;;) {
     const term = spanAt(origin, sub.anchorDay, months, n);
-    if (compareDates(term.start, asOf) > 0 || !before(term.start, stop)) return out;
+    const dueDate = feeDueDate(sub, term.start);
+    if (compareDates(dueDate, asOf) > 0 || !before(term.start, stop)) return out;
     out.push({
       key: chargeKey(sub.subscriptionId, term.start),
       subscriptionId: sub.subscriptionId,
       kind: 'fee',
       index: n,
       period: term,
-      dueDate: term.start,
+      dueDate,
     });
     n++;
   }
@@ -166,7 +173,7 @@ export const duePeriods = (sub: BillingFacts, asOf: PlainDate): DueItem[] => {
  */
 export const dueUsagePeriods = (sub: BillingFacts, asOf: PlainDate): DueItem[] => {
   checkFacts(sub);
-  if (!isPeriodic(sub.frequency)) return [];
+  if (!isPeriodic(sub.frequency) || sub.disconnectDate) return [];
   const origin = scheduleOrigin(sub.startDate, sub.anchorDay);
   const stop = billingStop(sub);
   const months = monthsPer(sub.frequency);
@@ -224,30 +231,68 @@ export const trialOutcome = (
 /** The day a renewal invoice is made: one month before the end date, clamped (Mar 31 → Feb 28). */
 export const renewalInvoiceDate = (endDate: PlainDate): PlainDate => addMonthsAnchored(endDate, -1, endDate.day);
 
-export interface RenewalDue {
-  /** One renewal per end date: `${subscriptionId}:renewal:${endDate}`. */
-  key: string;
-  invoiceDate: PlainDate;
-  /** The renewed span: from the old end date for one term (a year for 'never'-style orders). */
-  period: { start: PlainDate; end: PlainDate };
-}
+// ---- what comes next (the run stores it as `next_due`) ----
+
+const nextIndex = (origin: PlainDate, anchorDay: number, months: number, cursor: PlainDate | null | undefined, what: string): number =>
+  cursor ? indexOfStart(origin, anchorDay, months, cursor, what) + 1 : 0;
+
+/** The day the next unbilled term's fee falls due, or null if no term is left to bill. */
+export const nextFeeDue = (sub: BillingFacts): PlainDate | null => {
+  checkFacts(sub);
+  if (sub.frequency === 'never' || sub.disconnectDate) return null;
+  const origin = scheduleOrigin(sub.startDate, sub.anchorDay);
+  const stop = billingStop(sub);
+  if (sub.frequency === 'lifetime') return sub.lastBilledPeriodStart || !before(origin, stop) ? null : origin;
+  const months = monthsPer(sub.frequency) * sub.termPeriods;
+  const term = spanAt(origin, sub.anchorDay, months, nextIndex(origin, sub.anchorDay, months, sub.lastBilledPeriodStart, 'The last billed period'));
+  return before(term.start, stop) ? feeDueDate(sub, term.start) : null;
+};
+
+/** The end of the next period whose usage is unbilled (when its overage falls due), or null. */
+export const nextUsageDue = (sub: BillingFacts): PlainDate | null => {
+  checkFacts(sub);
+  if (!isPeriodic(sub.frequency) || sub.disconnectDate) return null;
+  const origin = scheduleOrigin(sub.startDate, sub.anchorDay);
+  const months = monthsPer(sub.frequency);
+  const p = spanAt(origin, sub.anchorDay, months, nextIndex(origin, sub.anchorDay, months, sub.lastUsagePeriodStart, 'The last usage period'));
+  return before(p.start, billingStop(sub)) ? p.end : null;
+};
 
 /**
- * The renewal invoice due on `asOf` for an auto-renewing subscription with an end date (seed 001),
- * or null. Due from one month before the end date; a late run still returns it (catch-up) and the
- * key keeps it to one invoice. Not due when a disconnect date falls on or before the end date.
+ * For usage period `index`: whether it closes a term (per-term attributes are billed then) and the
+ * span of that term, [start of its first period, end of this period).
  */
-export const renewalDue = (sub: BillingFacts, asOf: PlainDate): RenewalDue | null => {
-  checkFacts(sub);
-  const end = sub.endDate ?? null;
-  if (!sub.autoRenew || !end || sub.frequency === 'lifetime') return null;
-  if (sub.disconnectDate && compareDates(sub.disconnectDate, end) <= 0) return null;
-  const invoiceDate = renewalInvoiceDate(end);
-  if (compareDates(asOf, invoiceDate) < 0) return null;
-  const months = isPeriodic(sub.frequency) ? monthsPer(sub.frequency) * sub.termPeriods : 12;
+export const termOfUsagePeriod = (sub: BillingFacts, item: DueItem): { closesTerm: boolean; term: BillingPeriod } => {
+  if (!isPeriodic(sub.frequency)) throw validation('Only monthly, quarterly and yearly schedules have usage periods.');
+  const origin = scheduleOrigin(sub.startDate, sub.anchorDay);
+  const months = monthsPer(sub.frequency);
+  const first = item.index - (item.index % sub.termPeriods);
   return {
-    key: `${sub.subscriptionId}:renewal:${end.toString()}`,
-    invoiceDate,
-    period: { start: end, end: addMonthsAnchored(end, months, end.day) },
+    closesTerm: (item.index + 1) % sub.termPeriods === 0,
+    term: { start: spanAt(origin, sub.anchorDay, months, first).start, end: item.period.end },
   };
+};
+
+/** The earliest of the given days (nulls ignored), or null. */
+export const earliest = (...days: Array<PlainDate | null | undefined>): PlainDate | null => {
+  let best: PlainDate | null = null;
+  for (const d of days) if (d && (!best || compareDates(d, best) < 0)) best = d;
+  return best;
+};
+
+/**
+ * The first term start on or after 1 January of the year after `startDate`: where a discounted
+ * type converts to its ordinary type ("discounted types convert at year end", seed 003). For a
+ * calendar-year schedule that is 1 January itself; other anniversaries keep their day, so the
+ * term already paid at the discount is not billed again.
+ */
+export const yearEndConversionDate = (sub: Pick<BillingFacts, 'startDate' | 'anchorDay' | 'frequency' | 'termPeriods'>): PlainDate => {
+  const newYear = sub.startDate.with({ year: sub.startDate.year + 1, month: 1, day: 1 });
+  if (!isPeriodic(sub.frequency)) return newYear;
+  const origin = scheduleOrigin(sub.startDate, sub.anchorDay);
+  const months = monthsPer(sub.frequency) * sub.termPeriods;
+  for (let n = 0; ; n++) {
+    const start = spanAt(origin, sub.anchorDay, months, n).start;
+    if (compareDates(start, newYear) >= 0) return start;
+  }
 };

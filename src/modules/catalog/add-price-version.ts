@@ -2,18 +2,20 @@ import { inTransaction } from '../../db/database.ts';
 import { conflict } from '../../kernel/app-error.ts';
 import { parseMoney } from '../../kernel/money.ts';
 import { recordAudit } from '../audit/index.ts';
-import { assertAmount, assertNewPriceVersion, type CatalogDeps, type ChangedBy, type ItemType, type MembershipType, type Product } from './catalog.ts';
-import { getMembershipType, getProduct, insertPrice, orgCurrency, orgToday, priceSnapshot } from './catalog-store.ts';
+import { assertAmount, assertNewPriceVersion, type AccountType, type CatalogDeps, type ChangedBy, type ItemType, type MembershipType, type Product } from './catalog.ts';
+import { getAccountType, getMembershipType, getProduct, insertPrice, orgCurrency, orgToday, priceSnapshot } from './catalog-store.ts';
 
 /**
- * Adds a price version to a membership type or product, taking effect on `effectiveFrom` (today or
+ * Adds a price version to a membership type, product or account type (its term fee), taking effect on `effectiveFrom` (today or
  * later). Versions are never changed or removed: invoices for a period use the price then in force.
  */
 export async function addPriceVersion(deps: CatalogDeps, by: ChangedBy, itemType: 'membership_type', itemId: string, input: { amount: string; effectiveFrom: string }): Promise<MembershipType>;
 export async function addPriceVersion(deps: CatalogDeps, by: ChangedBy, itemType: 'product', itemId: string, input: { amount: string; effectiveFrom: string }): Promise<Product>;
-export async function addPriceVersion(deps: CatalogDeps, by: ChangedBy, itemType: ItemType, itemId: string, input: { amount: string; effectiveFrom: string }): Promise<MembershipType | Product> {
+export async function addPriceVersion(deps: CatalogDeps, by: ChangedBy, itemType: 'account_type', itemId: string, input: { amount: string; effectiveFrom: string }): Promise<AccountType>;
+export async function addPriceVersion(deps: CatalogDeps, by: ChangedBy, itemType: ItemType, itemId: string, input: { amount: string; effectiveFrom: string }): Promise<MembershipType | Product | AccountType> {
   return inTransaction(deps.db, async (tx) => {
-    const load = () => (itemType === 'membership_type' ? getMembershipType(tx, itemId) : getProduct(tx, itemId));
+    const load = (): Promise<MembershipType | Product | AccountType> =>
+      itemType === 'membership_type' ? getMembershipType(tx, itemId) : itemType === 'product' ? getProduct(tx, itemId) : getAccountType(tx, itemId);
     const item = await load();
     const currency = await orgCurrency(tx);
     const amount = parseMoney(input.amount, currency);

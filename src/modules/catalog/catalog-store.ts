@@ -1,12 +1,26 @@
 import type { Kysely } from 'kysely';
 import { toBigInt, toNumber } from '../../db/database.ts';
-import type { CampaignCodeTable, CatalogPriceTable, DB, MembershipTypeTable, ProductTable } from '../../db/schema.ts';
+import type { AccountAttributeTable, AccountTypeTable, CampaignCodeTable, CatalogPriceTable, DB, MembershipTypeTable, ProductTable } from '../../db/schema.ts';
 import { notFound } from '../../kernel/app-error.ts';
 import { newId } from '../../kernel/ids.ts';
 import type { Clock } from '../../kernel/clock.ts';
 import { money, toDecimalString } from '../../kernel/money.ts';
 import { getSetting } from '../settings/index.ts';
-import type { CampaignCode, ItemType, MembershipType, PriceVersion, Product, ProductFrequency, ProductKind, TypeFrequency, CampaignKind } from './catalog.ts';
+import type {
+  AccountAttribute,
+  AccountFrequency,
+  AccountType,
+  AttributePer,
+  CampaignCode,
+  CampaignKind,
+  ItemType,
+  MembershipType,
+  PriceVersion,
+  Product,
+  ProductFrequency,
+  ProductKind,
+  TypeFrequency,
+} from './catalog.ts';
 
 type Db = Kysely<DB>;
 
@@ -56,6 +70,9 @@ export const toMembershipType = (r: MembershipTypeTable, prices: PriceVersion[])
   signupAllowed: toNumber(r.signup_allowed) === 1,
   specialPrice: toNumber(r.special_price) === 1,
   invoiced: toNumber(r.invoiced) === 1,
+  glAccount: r.gl_account,
+  vatRate: r.vat_rate,
+  followsId: r.follows_id,
   archived: toNumber(r.archived) === 1,
   position: toNumber(r.position),
   prices,
@@ -78,6 +95,68 @@ export const toProduct = (r: ProductTable, prices: PriceVersion[]): Product => (
   createdAt: r.created_at,
   updatedAt: r.updated_at,
 });
+
+export const toAttribute = (r: AccountAttributeTable): AccountAttribute => ({
+  id: r.id,
+  accountTypeId: r.account_type_id,
+  code: r.code,
+  description: r.description,
+  unit: r.unit,
+  included: r.included,
+  rate: money(toBigInt(r.rate_minor), r.currency),
+  per: r.per as AttributePer,
+  glAccount: r.gl_account,
+  vatRate: r.vat_rate,
+  position: toNumber(r.position),
+  createdAt: r.created_at,
+  updatedAt: r.updated_at,
+});
+
+export const toAccountType = (r: AccountTypeTable, prices: PriceVersion[], attributes: AccountAttribute[]): AccountType => ({
+  id: r.id,
+  code: r.code,
+  name: r.name,
+  description: r.description,
+  frequency: r.frequency as AccountFrequency,
+  termPeriods: toNumber(r.term_periods),
+  glAccount: r.gl_account,
+  vatRate: r.vat_rate,
+  archived: toNumber(r.archived) === 1,
+  position: toNumber(r.position),
+  prices,
+  attributes,
+  createdAt: r.created_at,
+  updatedAt: r.updated_at,
+});
+
+/** The attributes of many account types in one query, in their position order. */
+export const loadAttributes = async (db: Db, accountTypeIds: string[]): Promise<Map<string, AccountAttribute[]>> => {
+  const byType = new Map<string, AccountAttribute[]>(accountTypeIds.map((id) => [id, []]));
+  if (!accountTypeIds.length) return byType;
+  const rows = await db.selectFrom('account_attribute').selectAll().where('account_type_id', 'in', accountTypeIds).orderBy('position').orderBy('code').execute();
+  for (const r of rows) byType.get(r.account_type_id)?.push(toAttribute(r));
+  return byType;
+};
+
+/** Account types by id with their prices and attributes: three queries whatever the count. */
+export const loadAccountTypes = async (db: Db, ids: string[]): Promise<Map<string, AccountType>> => {
+  const unique = [...new Set(ids)];
+  const out = new Map<string, AccountType>();
+  if (!unique.length) return out;
+  const rows = await db.selectFrom('account_type').selectAll().where('id', 'in', unique).execute();
+  const found = rows.map((r) => r.id);
+  // One after the other: inside a transaction on SQLite there is one connection.
+  const prices = await loadPrices(db, 'account_type', found);
+  const attributes = await loadAttributes(db, found);
+  for (const r of rows) out.set(r.id, toAccountType(r, prices.get(r.id)!, attributes.get(r.id)!));
+  return out;
+};
+
+export const getAccountType = async (db: Db, id: string): Promise<AccountType> => {
+  const type = (await loadAccountTypes(db, [id])).get(id);
+  if (!type) throw notFound('The account type');
+  return type;
+};
 
 export const toCampaignCode = (r: CampaignCodeTable): CampaignCode => ({
   id: r.id,
@@ -130,6 +209,14 @@ export const productSnapshot = (p: Product) => {
   const { id: _id, prices, createdAt: _c, updatedAt: _u, ...rest } = p;
   return { ...rest, prices: prices.map(priceOut) };
 };
+export const attributeSnapshot = (a: AccountAttribute) => {
+  const { id: _id, accountTypeId: _t, rate, createdAt: _c, updatedAt: _u, ...rest } = a;
+  return { ...rest, rate: toDecimalString(rate), currency: rate.currency };
+};
+export const accountTypeSnapshot = (t: AccountType) => {
+  const { id: _id, prices, attributes, createdAt: _c, updatedAt: _u, ...rest } = t;
+  return { ...rest, prices: prices.map(priceOut), attributes: attributes.map(attributeSnapshot) };
+};
 export const campaignSnapshot = (c: CampaignCode) => {
   const { id: _id, amount, createdAt: _c, updatedAt: _u, ...rest } = c;
   return { ...rest, amount: amount ? toDecimalString(amount) : null, currency: amount?.currency ?? null };
@@ -149,7 +236,7 @@ export const diff = (before: Record<string, unknown>, after: Record<string, unkn
   return Object.keys(a).length ? { before: b, after: a } : null;
 };
 
-export const nextPosition = async (db: Db, table: 'membership_type' | 'product'): Promise<number> => {
+export const nextPosition = async (db: Db, table: 'membership_type' | 'product' | 'account_type'): Promise<number> => {
   const last = await db.selectFrom(table).select((eb) => eb.fn.max('position').as('p')).executeTakeFirst();
   return last?.p === null || last?.p === undefined ? 0 : toNumber(last.p) + 1;
 };

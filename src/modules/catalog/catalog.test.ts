@@ -121,3 +121,19 @@ test('campaign fields: kind needs its value, dates in order, limit not below the
   assert.throws(() => assertCampaignFields({ ...base, maxUses: 3, uses: 5 }), /used 5 times already/);
   assert.throws(() => assertCampaignFields({ ...base, kind: 'fixed_price', percent: null, amount: nok(-1) }), /cannot be negative/);
 });
+
+test('account type rules: attribute codes, decimal quantities, periods per term', async () => {
+  const { normalizeAttributeCode, normalizeQuantity, assertTermPeriods, normalizeAccountTypeCode } = await import('./catalog.ts');
+  assert.equal(normalizeAttributeCode(' Disk_MB '), 'disk_mb');
+  assert.throws(() => normalizeAttributeCode('disk-mb'), /letters, digits and _/);
+  assert.throws(() => normalizeAttributeCode('_x'), /starting with a letter/);
+  assert.equal(normalizeQuantity('0', 'included', 'Q'), '0');
+  assert.equal(normalizeQuantity('001024', 'included', 'Q'), '1024');
+  assert.equal(normalizeQuantity('2,500', 'included', 'Q'), '2.5');
+  assert.throws(() => normalizeQuantity('-1', 'included', 'The included quantity'), /The included quantity must be a number of at least 0/);
+  assert.throws(() => normalizeQuantity('1.0000001', 'included', 'Q'), /at most 6 decimals/);
+  assert.equal(assertTermPeriods(12), 12);
+  assert.throws(() => assertTermPeriods(0), /from 1 to 120/);
+  assert.throws(() => assertTermPeriods(1.5), /whole number/);
+  assert.equal(normalizeAccountTypeCode('web-s'), 'WEB-S');
+});

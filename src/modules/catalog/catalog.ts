@@ -17,8 +17,14 @@ export const PRODUCT_KINDS = ['service', 'upgrade', 'fee', 'other'] as const;
 export type ProductKind = (typeof PRODUCT_KINDS)[number];
 export const CAMPAIGN_KINDS = ['percent', 'fixed_price'] as const;
 export type CampaignKind = (typeof CAMPAIGN_KINDS)[number];
-export const ITEM_TYPES = ['membership_type', 'product'] as const;
+export const ITEM_TYPES = ['membership_type', 'product', 'account_type'] as const;
 export type ItemType = (typeof ITEM_TYPES)[number];
+/** An account type's period; its fee is charged per term of `termPeriods` periods. */
+export const ACCOUNT_FREQUENCIES = ['month', 'quarter', 'year'] as const;
+export type AccountFrequency = (typeof ACCOUNT_FREQUENCIES)[number];
+/** Whether an attribute's included quantity and overage are counted per period or per term. */
+export const ATTRIBUTE_PER = ['period', 'term'] as const;
+export type AttributePer = (typeof ATTRIBUTE_PER)[number];
 
 export interface CatalogDeps {
   db: Database;
@@ -47,6 +53,11 @@ export interface MembershipType {
   signupAllowed: boolean;
   specialPrice: boolean;
   invoiced: boolean;
+  /** null: ledger.misc_sales_account applies. */
+  glAccount: string | null;
+  vatRate: string;
+  /** A household secondary type follows the primary's type (FM2 → FM1). */
+  followsId: string | null;
   archived: boolean;
   position: number;
   /** Oldest first. */
@@ -71,6 +82,70 @@ export interface Product {
   createdAt: string;
   updatedAt: string;
 }
+
+/** A usage attribute of an account type: a quantity included per period (or term) and the rate beyond it. */
+export interface AccountAttribute {
+  id: string;
+  accountTypeId: string;
+  code: string;
+  description: string;
+  unit: string;
+  /** Decimal quantity, canonical ("0", "1024", "2.5"). */
+  included: string;
+  rate: Money;
+  per: AttributePer;
+  /** null: the account type's G/L account applies (and then ledger.misc_sales_account). */
+  glAccount: string | null;
+  vatRate: string;
+  position: number;
+  createdAt: string;
+  updatedAt: string;
+}
+
+/** A template for usage-billed accounts (seed 004 §2.4): a term fee (price versions) and usage attributes. */
+export interface AccountType {
+  id: string;
+  code: string;
+  name: string;
+  description: string;
+  frequency: AccountFrequency;
+  termPeriods: number;
+  glAccount: string | null;
+  vatRate: string;
+  archived: boolean;
+  position: number;
+  prices: PriceVersion[];
+  attributes: AccountAttribute[];
+  createdAt: string;
+  updatedAt: string;
+}
+
+/**
+ * What the billing run needs of any billable item, whatever its kind. termPeriods is 1 unless an
+ * account type; products with frequency 'once' are a one-time charge at start.
+ */
+export interface CatalogItem {
+  itemType: ItemType;
+  id: string;
+  code: string;
+  name: string;
+  frequency: TypeFrequency | ProductFrequency;
+  termPeriods: number;
+  trialDays: number;
+  convertsToId: string | null;
+  followsId: string | null;
+  invoiced: boolean;
+  specialPrice: boolean;
+  glAccount: string | null;
+  vatRate: string;
+  archived: boolean;
+  /** Oldest first. */
+  prices: PriceVersion[];
+  /** Account types only; [] otherwise. */
+  attributes: AccountAttribute[];
+}
+
+export const catalogItemKey = (itemType: string, itemId: string): string => `${itemType}:${itemId}`;
 
 export interface CampaignCode {
   id: string;
@@ -146,6 +221,54 @@ export const assertTypeFrequency = (v: string) => oneOf(TYPE_FREQUENCIES, v, 'fr
 export const assertProductFrequency = (v: string) => oneOf(PRODUCT_FREQUENCIES, v, 'frequency', 'The frequency');
 export const assertProductKind = (v: string) => oneOf(PRODUCT_KINDS, v, 'kind', 'The kind');
 export const assertCampaignKind = (v: string) => oneOf(CAMPAIGN_KINDS, v, 'kind', 'The kind');
+export const assertAccountFrequency = (v: string) => oneOf(ACCOUNT_FREQUENCIES, v, 'frequency', 'The period of an account type');
+export const assertAttributePer = (v: string) => oneOf(ATTRIBUTE_PER, v, 'per', 'What the included quantity is counted per');
+
+/** Periods per term of an account type: a whole number from 1 to 120 (a term of 3 monthly periods…). */
+export const assertTermPeriods = (n: number): number => {
+  if (!Number.isInteger(n) || n < 1 || n > 120) throw validation(`Periods per term must be a whole number from 1 to 120; got ${n}.`, { field: 'termPeriods' });
+  return n;
+};
+
+/** Account type codes follow product codes: 1–20 letters, digits, - and _ (WEB-S, VPS2). */
+export const normalizeAccountTypeCode = (code: string): string => {
+  const c = code.trim().toUpperCase();
+  if (!/^[A-Z0-9][A-Z0-9_-]{0,19}$/.test(c)) {
+    throw validation(`The code "${code}" is not usable: use 1–20 letters, digits, - and _, like WEB-S or VPS2.`, { field: 'code' });
+  }
+  return c;
+};
+
+/** Attribute codes are what usage records and CSV files name: 1–30 letters, digits and _, kept lower-case (disk_mb). */
+export const normalizeAttributeCode = (code: string): string => {
+  const c = code.trim().toLowerCase();
+  if (!/^[a-z][a-z0-9_]{0,29}$/.test(c)) {
+    throw validation(`The attribute code "${code}" is not usable: use 1–30 letters, digits and _, starting with a letter, like disk_mb.`, { field: 'code' });
+  }
+  return c;
+};
+
+/** A decimal quantity of at least 0 with up to 6 decimals ("1024", "2.5"), stored canonical. */
+export const normalizeQuantity = (raw: string, field: string, label: string): string => {
+  const m = /^(\d{1,12})(?:[.,](\d{1,6}))?$/.exec(raw.trim());
+  if (!m) throw validation(`${label} must be a number of at least 0 with at most 6 decimals, like 1024 or 2.5; got "${raw}".`, { field });
+  const int = m[1]!.replace(/^0+(?=\d)/, '');
+  const frac = (m[2] ?? '').replace(/0+$/, '');
+  return frac ? `${int}.${frac}` : int;
+};
+
+export const assertUnit = (unit: string | undefined): string => {
+  const u = (unit ?? '').trim();
+  if (u.length > 20) throw validation('The unit can be at most 20 characters, like MB or hours.', { field: 'unit' });
+  return u;
+};
+
+export const assertAttributeDescription = (description: string): string => {
+  const d = description.trim();
+  if (!d) throw validation('Describe the attribute as it should read on an invoice, like "Disk space".', { field: 'description' });
+  if (d.length > 200) throw validation('The attribute description can be at most 200 characters.', { field: 'description' });
+  return d;
+};
 
 /** Membership type codes: 2–10 letters and digits, starting with a letter, kept upper-case (ORD, FM1). */
 export const normalizeTypeCode = (code: string): string => {

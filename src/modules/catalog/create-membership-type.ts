@@ -9,10 +9,12 @@ import {
   assertAmount,
   assertDay,
   assertDescription,
+  assertGlAccount,
   assertName,
   assertTrialDays,
   assertTypeFrequency,
   normalizeTypeCode,
+  normalizeVatRate,
   type CatalogDeps,
   type ChangedBy,
   type MembershipType,
@@ -30,6 +32,12 @@ export interface MembershipTypeInput {
   signupAllowed?: boolean;
   specialPrice?: boolean;
   invoiced?: boolean;
+  /** NNNNN-NNNN; null or left out: the miscellaneous sales account setting applies. */
+  glAccount?: string | null;
+  /** Decimal percent, "25" or "0" (the default). */
+  vatRate?: string;
+  /** The type a household secondary follows (FM2 follows FM1); null for none. */
+  followsId?: string | null;
   position?: number;
   /** The first price, in major units of the organization currency ("450.00"). */
   price: string;
@@ -61,6 +69,27 @@ export const assertConversion = async (tx: Kysely<DB>, selfId: string | null, co
   }
 };
 
+/**
+ * A household secondary type follows another type: it must exist, be in use, not be the type
+ * itself, and the chain of "follows" must not lead back to it.
+ */
+export const assertFollows = async (tx: Kysely<DB>, selfId: string | null, followsId: string | null): Promise<void> => {
+  if (!followsId) return;
+  let next: string | null = followsId;
+  for (let hops = 0; next; hops++) {
+    if (next === selfId) throw validation('A type cannot follow itself, directly or through other types.', { field: 'followsId' });
+    const row: { code: string; archived: number; follows_id: string | null } | undefined = await tx
+      .selectFrom('membership_type')
+      .select(['code', 'archived', 'follows_id'])
+      .where('id', '=', next)
+      .executeTakeFirst();
+    if (!row) throw validation(`There is no membership type with id "${next}" to follow.`, { field: 'followsId' });
+    if (hops === 0 && Number(row.archived) === 1) throw validation(`The type ${row.code} is archived; restore it or choose another type to follow.`, { field: 'followsId' });
+    if (hops > 50) break;
+    next = row.follows_id;
+  }
+};
+
 export const assertTypeCodeFree = async (tx: Kysely<DB>, code: string, selfId: string | null) => {
   let q = tx.selectFrom('membership_type').select('id').where('code', '=', code);
   if (selfId) q = q.where('id', '!=', selfId);
@@ -74,6 +103,8 @@ export const createMembershipType = async (deps: CatalogDeps, by: ChangedBy, inp
   const frequency = assertTypeFrequency(input.frequency);
   const trialDays = input.trialDays ?? 0;
   assertTrialDays(trialDays);
+  const glAccount = assertGlAccount(input.glAccount ?? null);
+  const vatRate = normalizeVatRate(input.vatRate ?? '0');
   return inTransaction(deps.db, async (tx) => {
     const currency = await orgCurrency(tx);
     const amount = parseMoney(input.price, currency);
@@ -82,6 +113,7 @@ export const createMembershipType = async (deps: CatalogDeps, by: ChangedBy, inp
     assertDay(effectiveFrom, 'priceEffectiveFrom', 'The price effective date');
     await assertTypeCodeFree(tx, code, null);
     await assertConversion(tx, null, input.convertsToId ?? null, trialDays);
+    await assertFollows(tx, null, input.followsId ?? null);
     const now = deps.clock.now().toISOString();
     const id = newId(deps.clock.now().getTime());
     await tx
@@ -97,9 +129,9 @@ export const createMembershipType = async (deps: CatalogDeps, by: ChangedBy, inp
         signup_allowed: (input.signupAllowed ?? true) ? 1 : 0,
         special_price: input.specialPrice ? 1 : 0,
         invoiced: (input.invoiced ?? true) ? 1 : 0,
-        gl_account: null,
-        vat_rate: '0',
-        follows_id: null,
+        gl_account: glAccount,
+        vat_rate: vatRate,
+        follows_id: input.followsId ?? null,
         archived: 0,
         position: input.position ?? (await nextPosition(tx, 'membership_type')),
         created_at: now,

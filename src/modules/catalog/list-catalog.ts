@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { DB } from '../../db/schema.ts';
-import type { CampaignCode, MembershipType, Product } from './catalog.ts';
-import { loadPrices, toCampaignCode, toMembershipType, toProduct } from './catalog-store.ts';
+import type { AccountType, CampaignCode, MembershipType, Product } from './catalog.ts';
+import { loadAttributes, loadPrices, toAccountType, toCampaignCode, toMembershipType, toProduct } from './catalog-store.ts';
 
 export interface CatalogListQuery {
   page: number;
@@ -43,6 +43,16 @@ export const listProducts = async (db: Kysely<DB>, query: CatalogListQuery): Pro
   const rows = (await q.orderBy(query.sort.column, query.sort.direction).orderBy('id').execute()).filter((r) => matches(query.q, r.code, r.name));
   const prices = await loadPrices(db, 'product', rows.map((r) => r.id));
   return pageOf(rows.map((r) => toProduct(r, prices.get(r.id)!)), query);
+};
+
+export const listAccountTypes = async (db: Kysely<DB>, query: CatalogListQuery): Promise<Page<AccountType>> => {
+  let q = db.selectFrom('account_type').selectAll();
+  if (query.archived !== undefined) q = q.where('archived', '=', query.archived ? 1 : 0);
+  const rows = (await q.orderBy(query.sort.column, query.sort.direction).orderBy('id').execute()).filter((r) => matches(query.q, r.code, r.name));
+  const ids = rows.map((r) => r.id);
+  const prices = await loadPrices(db, 'account_type', ids);
+  const attributes = await loadAttributes(db, ids);
+  return pageOf(rows.map((r) => toAccountType(r, prices.get(r.id)!, attributes.get(r.id)!)), query);
 };
 
 export const listCampaignCodes = async (db: Kysely<DB>, query: Omit<CatalogListQuery, 'sort'> & { sort: { column: 'code' | 'valid_from' | 'valid_to' | 'created_at'; direction: 'asc' | 'desc' } }): Promise<Page<CampaignCode>> => {

@@ -3,6 +3,7 @@ import { FULL_ACCESS, type Permissions } from '../../api/access.ts';
 import { cliActor } from '../audit/index.ts';
 import { updateSetting } from '../settings/index.ts';
 import { createAccessGroup, createAdministrator, createStaffUser } from '../staff/index.ts';
+import { loadDemoBilling, type DemoBillingResult } from './demo-billing.ts';
 import { loadDemoRegistry, type DemoRegistryResult } from './demo-registry.ts';
 
 /** The password of every demo account; printed by `guildhall demo`. Demo data only. */
@@ -43,6 +44,7 @@ export interface DemoResult {
   accounts: Array<{ email: string; role: string; created: boolean }>;
   password: string;
   registry: DemoRegistryResult;
+  billing: DemoBillingResult;
 }
 
 /**
@@ -71,5 +73,7 @@ export const loadDemo = async (ctx: AppContext): Promise<DemoResult> => {
     accounts.push({ email: s.email, role: s.group ?? 'Administrator', created });
   }
   const registry = await loadDemoRegistry(ctx, actor);
-  return { organization: ORGANIZATION['organization.name']!, accounts, password: DEMO_PASSWORD, registry };
+  // Subscriptions and a year of daily billing runs up to today (demo-billing.ts).
+  const billing = await loadDemoBilling(ctx, actor);
+  return { organization: ORGANIZATION['organization.name']!, accounts, password: DEMO_PASSWORD, registry, billing };
 };

@@ -1,7 +1,7 @@
 import pkg from '../../../package.json' with { type: 'json' };
 import type { SettingType, SettingValueOf } from './setting-types.ts';
 
-export const SETTING_GROUPS = ['organization', 'system', 'ledger', 'general'] as const;
+export const SETTING_GROUPS = ['organization', 'system', 'ledger', 'general', 'billing'] as const;
 export type SettingGroup = (typeof SETTING_GROUPS)[number];
 
 export interface SettingDefinition<T extends SettingType = SettingType> {
@@ -55,6 +55,10 @@ export const SETTING_DEFINITIONS = define([
   { key: 'contacts.first_member_number', group: 'general', type: 'integer', label: 'First member number', description: 'The member number the first contact gets; later contacts count up from it. Raising it makes the next contact start there; numbers are never reused.', default: 1001, min: 1, max: 999_999_999_999 },
   { key: 'general.report_email', group: 'general', type: 'email', label: 'Report e-mail', description: 'Where scheduled reports are sent; leave empty to send none.', default: '', optional: true },
   { key: 'contacts.pseudo_email_domain', group: 'general', type: 'string', label: 'Pseudo e-mail domain', description: 'Domain for made-up e-mail addresses an import gives contacts that have none, such as members.example.org (name.number@domain). Leave empty to import such contacts without e-mail.', default: '', optional: true },
+  // Billing: invoice numbers and payment references (issue 4).
+  { key: 'billing.first_invoice_number', group: 'billing', type: 'integer', label: 'First invoice number', description: 'The number the first invoice gets; invoices and credit notes count up from it in one series without gaps. Raising it makes the next invoice start there; numbers are never reused.', default: 10001, min: 1, max: 999_999_999_999 },
+  { key: 'billing.payment_reference', group: 'billing', type: 'list', label: 'Payment reference', description: 'The reference printed on invoices for the payer to quote: kid_mod10 (KID with a Luhn check digit), kid_mod11 (KID with a modulus 11 check digit), rf (international creditor reference, ISO 11649) or none.', default: 'kid_mod10', options: ['kid_mod10', 'kid_mod11', 'rf', 'none'] },
+  { key: 'billing.kid_length', group: 'billing', type: 'integer', label: 'KID length', description: 'Digits in a KID, check digit included (5–25): the invoice number padded with leading zeros, then the check digit. Agree it with your bank.', default: 10, min: 5, max: 25 },
   // Consents (seed 003): the wording shown when a consent is given or withdrawn, and its version. Each consent stores both.
   { key: 'consent.statutes.wording', group: 'general', type: 'text', label: 'Consent wording: statutes', description: 'The text a member accepts: that they have read and accept the statutes.', default: "I have read and accept the organization's statutes." },
   { key: 'consent.statutes.version', group: 'general', type: 'string', label: 'Consent version: statutes', description: 'Change it when the statutes or the wording change, so each consent shows which version was accepted.', default: '1' },

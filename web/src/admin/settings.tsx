@@ -34,7 +34,7 @@ import { useCan } from '../ui/session.ts';
 import type { Language, Setting, SettingGroup } from '../ui/types.ts';
 import { settingText } from './setting-texts.ts';
 
-const GROUPS: readonly SettingGroup[] = ['organization', 'system', 'ledger', 'general'];
+const GROUPS: readonly SettingGroup[] = ['organization', 'system', 'ledger', 'general', 'billing'];
 /** Matches the server's limit (512 KB); checked here too so nobody waits for an upload that will be refused. */
 const MAX_IMAGE_BYTES = 512 * 1024;
 const COMMON_LOCALES = ['nb-NO', 'nn-NO', 'en-GB', 'en-US', 'sv-SE', 'da-DK', 'fi-FI', 'is-IS', 'de-DE', 'nl-NL', 'fr-FR', 'es-ES', 'pl-PL'];

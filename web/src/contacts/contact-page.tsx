@@ -40,6 +40,7 @@ import {
   IconUser,
   IconUsersGroup,
   IconWallet,
+  IconBilling,
 } from '../ui/icons.tsx';
 import { useLanguage, useT, type Translate } from '../ui/language.tsx';
 import { notifySuccess } from '../ui/notify.tsx';
@@ -48,6 +49,7 @@ import { useCan } from '../ui/session.ts';
 import { Card, ConsentsCard, ContactForCard, HouseholdCard, Muted, OrganizationContactsCard, PayerCard } from './contact-sections.tsx';
 import { BackLink, countryName, KindBadge, memberNo, useContact, useCustomFields, useInvalidateContacts } from './shared.tsx';
 import type { Contact, CustomField, FieldValue } from './types.ts';
+import { ChargesCard, SubscriptionsCard } from '../subscriptions/subscriptions-section.tsx';
 
 const icon = (I: (p: { size?: number }) => ReactNode) => (
   <Box c="guild.7" style={{ display: 'flex' }}>
@@ -399,6 +401,12 @@ export const ContactPage = () => {
           <Stack gap="md">
             <DetailsCard c={c} t={t} />
             <CustomFieldsCard c={c} t={t} />
+            {can('billing', 'read') && !erased && (
+              <>
+                <SubscriptionsCard contactId={c.id} contactName={c.displayName} canEdit={can('billing', 'update')} icon={icon(IconBilling)} />
+                <ChargesCard contactId={c.id} canEdit={can('billing', 'update')} icon={icon(IconWallet)} />
+              </>
+            )}
             {c.kind === 'organization' ? (
               <OrganizationContactsCard contact={c} canEdit={canEdit} icon={icon(IconUsersGroup)} />
             ) : (

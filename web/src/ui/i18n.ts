@@ -5,6 +5,10 @@
  */
 
 import { contactsEn, contactsNb } from '../contacts/messages.ts';
+import { catalogEn, catalogNb } from '../catalog/messages.ts';
+import { subscriptionsEn, subscriptionsNb } from '../subscriptions/messages.ts';
+import { billingEn, billingNb } from '../billing/messages.ts';
+import { invoicesEn, invoicesNb } from '../invoices/messages.ts';
 
 export const en = {
   'app.name': 'Guildhall',
@@ -135,6 +139,7 @@ export const en = {
   'settings.group.system': 'System',
   'settings.group.ledger': 'Ledger',
   'settings.group.general': 'General',
+  'settings.group.billing': 'Billing',
   'settings.readOnly': 'Read-only',
   'settings.notSet': 'Not set',
   'settings.edit': 'Edit {label}',
@@ -289,6 +294,10 @@ export const en = {
   'jobs.noTasks': 'No scheduled tasks are registered.',
 
   ...contactsEn,
+  ...catalogEn,
+  ...subscriptionsEn,
+  ...billingEn,
+  ...invoicesEn,
 } as const satisfies Record<string, string>;
 
 export type MessageKey = keyof typeof en;
@@ -422,6 +431,7 @@ export const nb: Record<MessageKey, string> = {
   'settings.group.system': 'System',
   'settings.group.ledger': 'Regnskap',
   'settings.group.general': 'Generelt',
+  'settings.group.billing': 'Fakturering',
   'settings.readOnly': 'Skrivebeskyttet',
   'settings.notSet': 'Ikke satt',
   'settings.edit': 'Endre {label}',
@@ -576,4 +586,8 @@ export const nb: Record<MessageKey, string> = {
   'jobs.noTasks': 'Ingen planlagte oppgaver er registrert.',
 
   ...contactsNb,
+  ...catalogNb,
+  ...subscriptionsNb,
+  ...billingNb,
+  ...invoicesNb,
 };

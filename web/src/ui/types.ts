@@ -44,7 +44,7 @@ export interface Paged<T> {
   total: number;
 }
 
-export type SettingGroup = 'organization' | 'system' | 'ledger' | 'general';
+export type SettingGroup = 'organization' | 'system' | 'ledger' | 'general' | 'billing';
 export type SettingValue = string | number | boolean | string[] | null;
 export interface Setting {
   key: string;

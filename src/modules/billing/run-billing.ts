@@ -1,0 +1,550 @@
+/**
+ * The billing run (seed 004 §3.1): finds every payer with something due on `asOf`, plans each
+ * subscription, recurring charge and queued charge (pure, plan.ts), and writes one invoice per payer
+ * together with the moved cursors, in batches of payers, each batch one transaction.
+ *
+ * Exactly once: a batch re-reads its rows after taking the run lock, so a second run (another
+ * process, or a rerun after a crash) finds the cursors already moved and bills nothing twice; and
+ * every line carries a unique charge key as the last line of defence. Catch-up is the schedule's:
+ * a payer whose rows were not run for months gets every missed term, in order, on one invoice.
+ */
+import { sql, type Kysely } from 'kysely';
+import { dbKind, lockResource, toBigInt, toNumber, type Database } from '../../db/database.ts';
+import type { DB, SubscriptionTable } from '../../db/schema.ts';
+import { validation } from '../../kernel/app-error.ts';
+import type { Clock } from '../../kernel/clock.ts';
+import { addMonthsAnchored, isIsoDate, parseDate } from '../../kernel/dates.ts';
+import { newId } from '../../kernel/ids.ts';
+import { money, toDecimalString } from '../../kernel/money.ts';
+import { recordAudit, type Actor } from '../audit/index.ts';
+import { issueNewInvoices, type NewInvoice } from '../invoices/index.ts';
+import { getSetting } from '../settings/index.ts';
+import { recordSubscriptionEvents, toSubscription } from '../subscriptions/index.ts';
+import { itemKey, loadCatalogSnapshot, type CatalogSnapshot } from './catalog-snapshot.ts';
+import {
+  planQueued,
+  planRecurring,
+  planSubscription,
+  type PlanContext,
+  type PlannedLine,
+  type StatusEvent,
+  type SubscriptionRow,
+  type SubscriptionUpdate,
+} from './plan.ts';
+
+export interface BillingDeps {
+  db: Database;
+  clock: Clock;
+}
+
+export type RunKind = 'daily' | 'cycle';
+
+export interface RunOptions {
+  /** The day billed, YYYY-MM-DD. */
+  asOf: string;
+  kind?: RunKind;
+  dryRun?: boolean;
+  /** Payers per transaction. */
+  batchSize?: number;
+  /** Dry run: how many payers to return in detail (all are counted). */
+  previewLimit?: number;
+  /** Fill this billing_run row (made by `startBillingRun`); otherwise a new row is made. */
+  runId?: string;
+  /** Cycle runs: only subscriptions of these items (yearly ones). */
+  onlyItems?: ReadonlySet<string>;
+  onProgress?: (done: number, total: number) => void;
+}
+
+export interface AmountOut {
+  minor: string;
+  amount: string;
+  currency: string;
+}
+
+export interface RunTotals {
+  payers: number;
+  invoices: number;
+  lines: number;
+  total: AmountOut;
+  /** subscription | usage | recurring | charge → lines and net amount. */
+  bySource: Record<string, { lines: number; amount: AmountOut }>;
+  /** Per catalog item (fees and usage), by code. */
+  byItem: { itemType: string; code: string; name: string; lines: number; amount: AmountOut }[];
+  conversions: number;
+  endings: number;
+}
+
+export interface PayerPreview {
+  payerId: string;
+  payerName: string;
+  total: AmountOut;
+  lines: { chargeKey: string; description: string; quantity: string; unitPrice: AmountOut; amount: AmountOut; periodStart: string | null; periodEnd: string | null; source: string }[];
+}
+
+export interface RunResult extends RunTotals {
+  runId: string | null;
+  asOf: string;
+  kind: RunKind;
+  dryRun: boolean;
+  status: 'done' | 'failed';
+  preview?: PayerPreview[];
+}
+
+const actorName = (by: Actor): string => by.name ?? by.type;
+
+const amountOut = (minor: bigint, currency: string): AmountOut => ({ minor: minor.toString(), amount: toDecimalString(money(minor, currency)), currency });
+
+// ---- loading ----
+
+const toSubscriptionRow = (r: SubscriptionTable & { campaign_code?: string | null }): SubscriptionRow => ({ ...toSubscription(r), campaignCode: r.campaign_code ?? null });
+
+/** The next `limit` payers after `after` (keyset) that have anything due on `asOf`. */
+const duePayers = async (db: Kysely<DB>, asOf: string, after: string, limit: number, only: ReadonlySet<string> | undefined): Promise<string[]> => {
+  const itemFilter = only ? sql` and (item_type || ':' || item_id) in (${sql.join([...only].map((k) => sql`${k}`))})` : sql``;
+  const subs = sql`select payer_id from (select distinct payer_id from subscription where payer_id > ${after} and next_due <= ${asOf}${itemFilter} order by payer_id limit ${limit}) s`;
+  const q = only
+    ? subs
+    : sql`${subs}
+      union select payer_id from (select distinct payer_id from recurring_charge where payer_id > ${after} and next_due <= ${asOf} and archived = 0 order by payer_id limit ${limit}) r
+      union select payer_id from (select distinct payer_id from queued_charge where payer_id > ${after} and invoice_id is null and cancelled = 0 and charge_date <= ${asOf} order by payer_id limit ${limit}) q`;
+  const { rows } = await sql<{ payer_id: string }>`select payer_id from (${q}) u order by payer_id limit ${limit}`.execute(db);
+  return rows.map((r) => r.payer_id);
+};
+
+const countDuePayers = async (db: Kysely<DB>, asOf: string, only: ReadonlySet<string> | undefined): Promise<number> => {
+  const itemFilter = only ? sql` and (item_type || ':' || item_id) in (${sql.join([...only].map((k) => sql`${k}`))})` : sql``;
+  const subs = sql`select payer_id from subscription where next_due <= ${asOf}${itemFilter}`;
+  const q = only
+    ? subs
+    : sql`${subs} union select payer_id from recurring_charge where next_due <= ${asOf} and archived = 0
+      union select payer_id from queued_charge where invoice_id is null and cancelled = 0 and charge_date <= ${asOf}`;
+  const { rows } = await sql<{ n: number | string }>`select count(*) as n from (${q}) u`.execute(db);
+  return toNumber(rows[0]?.n);
+};
+
+interface BatchPlan {
+  invoices: NewInvoice[];
+  updates: SubscriptionUpdate[];
+  events: StatusEvent[];
+  created: SubscriptionRow[];
+  recurring: { id: string; cursor: string | null; nextDue: string | null }[];
+  queuedByPayer: Map<string, string[]>;
+  lines: PlannedLine[];
+  conversions: number;
+  endings: number;
+}
+
+/** Loads and plans the given payers' due rows. Pure apart from the reads. */
+const planBatch = async (db: Kysely<DB>, payers: string[], ctx: PlanContext, only: ReadonlySet<string> | undefined): Promise<BatchPlan> => {
+  const asOf = ctx.asOf.toString();
+  const subsQuery = db
+    .selectFrom('subscription')
+    .leftJoin('campaign_code', 'campaign_code.id', 'subscription.campaign_code_id')
+    .selectAll('subscription')
+    .select('campaign_code.code as campaign_code')
+    .where('subscription.payer_id', 'in', payers)
+    .where('subscription.next_due', '<=', asOf);
+  const subs = (await subsQuery.orderBy('subscription.payer_id').orderBy('subscription.id').execute())
+    .map(toSubscriptionRow)
+    .filter((s) => !only || only.has(itemKey(s.itemType, s.itemId)));
+  const recurring = only ? [] : await db.selectFrom('recurring_charge').selectAll().where('payer_id', 'in', payers).where('next_due', '<=', asOf).where('archived', '=', 0).execute();
+  const queued = only
+    ? []
+    : await db.selectFrom('queued_charge').selectAll().where('payer_id', 'in', payers).where('invoice_id', 'is', null).where('cancelled', '=', 0).where('charge_date', '<=', asOf).execute();
+
+  // Usage of the subscriptions whose item has attributes, from the oldest unbilled period on.
+  const metered = subs.filter((s) => (ctx.item(s.itemType, s.itemId)?.attributes.length ?? 0) > 0);
+  const usageBySub = new Map<string, { attributeCode: string; usedOn: string; quantity: string }[]>();
+  if (metered.length) {
+    const from = metered.reduce((m, s) => (s.usageCursor ?? s.startDate) < m ? (s.usageCursor ?? s.startDate) : m, '9999-12-31');
+    const rows = await db
+      .selectFrom('usage_record')
+      .select(['subscription_id', 'attribute_code', 'used_on', 'quantity'])
+      .where('subscription_id', 'in', metered.map((s) => s.id))
+      .where('used_on', '>=', from)
+      .where('used_on', '<', asOf)
+      .execute();
+    for (const r of rows) {
+      const list = usageBySub.get(r.subscription_id) ?? [];
+      list.push({ attributeCode: r.attribute_code, usedOn: r.used_on, quantity: r.quantity });
+      usageBySub.set(r.subscription_id, list);
+    }
+  }
+
+  const plan: BatchPlan = { invoices: [], updates: [], events: [], created: [], recurring: [], queuedByPayer: new Map(), lines: [], conversions: 0, endings: 0 };
+  for (const s of subs) {
+    const p = planSubscription(s, usageBySub.get(s.id) ?? [], ctx);
+    plan.lines.push(...p.lines);
+    plan.updates.push(p.update);
+    plan.events.push(...p.events);
+    plan.created.push(...p.created);
+    plan.conversions += p.conversions;
+    plan.endings += p.endings;
+  }
+  for (const r of recurring) {
+    const p = planRecurring(
+      {
+        id: r.id,
+        payerId: r.payer_id,
+        description: r.description,
+        amountMinor: toBigInt(r.amount_minor),
+        currency: r.currency,
+        frequency: r.frequency,
+        startDate: r.start_date,
+        anchorDay: toNumber(r.anchor_day),
+        endDate: r.end_date,
+        glAccount: r.gl_account,
+        vatRate: r.vat_rate,
+        cursor: r.cursor,
+      },
+      ctx,
+    );
+    plan.lines.push(...p.lines);
+    plan.recurring.push({ id: r.id, cursor: p.cursor, nextDue: p.nextDue });
+  }
+  for (const q of queued) {
+    plan.lines.push(
+      planQueued(
+        {
+          id: q.id,
+          payerId: q.payer_id,
+          subscriptionId: q.subscription_id,
+          description: q.description,
+          quantity: q.quantity,
+          unitPriceMinor: toBigInt(q.unit_price_minor),
+          currency: q.currency,
+          glAccount: q.gl_account,
+          vatRate: q.vat_rate,
+          chargeDate: q.charge_date,
+        },
+        ctx,
+      ),
+    );
+    const ids = plan.queuedByPayer.get(q.payer_id) ?? [];
+    ids.push(q.id);
+    plan.queuedByPayer.set(q.payer_id, ids);
+  }
+
+  // One invoice per payer, lines in period order (charges.ts groupByPayer's ordering).
+  const byPayer = new Map<string, PlannedLine[]>();
+  for (const l of plan.lines) {
+    const list = byPayer.get(l.payerId) ?? [];
+    list.push(l);
+    byPayer.set(l.payerId, list);
+  }
+  for (const payerId of [...byPayer.keys()].sort()) {
+    const lines = byPayer.get(payerId)!.sort((a, b) => (a.periodStart ?? '').localeCompare(b.periodStart ?? '') || a.chargeKey.localeCompare(b.chargeKey));
+    const currencies = new Set(lines.map((l) => l.currency));
+    if (currencies.size > 1) throw validation(`The charges for payer ${payerId} are in several currencies (${[...currencies].join(', ')}); one invoice has one currency.`);
+    plan.invoices.push({
+      payerId,
+      currency: lines[0]!.currency,
+      lines: lines.map(({ currency: _c, payerId: _p, ...l }) => l),
+    });
+  }
+  return plan;
+};
+
+// ---- writing ----
+
+const writeUpdates = async (tx: Kysely<DB>, updates: SubscriptionUpdate[], now: string) => {
+  if (!updates.length) return;
+  if (dbKind(tx) === 'postgres') {
+    // One statement per chunk: per-row updates are round trips on PostgreSQL.
+    for (let i = 0; i < updates.length; i += 2000) {
+      const chunk = updates.slice(i, i + 2000);
+      const values = sql.join(
+        chunk.map((u) => sql`(${u.id}, ${u.status}, ${u.feeCursor}, ${u.usageCursor}, ${u.endDate}, ${u.startDate}, ${u.anchorDay}::integer, ${u.nextDue})`),
+      );
+      await sql`update subscription as s set status = v.status, fee_cursor = v.fee_cursor, usage_cursor = v.usage_cursor,
+          end_date = v.end_date, start_date = v.start_date, anchor_day = v.anchor_day, next_due = v.next_due,
+          version = s.version + 1, updated_at = ${now}
+        from (values ${values}) as v(id, status, fee_cursor, usage_cursor, end_date, start_date, anchor_day, next_due)
+        where s.id = v.id`.execute(tx);
+    }
+    return;
+  }
+  for (const u of updates) {
+    await tx
+      .updateTable('subscription')
+      .set({ status: u.status, fee_cursor: u.feeCursor, usage_cursor: u.usageCursor, end_date: u.endDate, start_date: u.startDate, anchor_day: u.anchorDay, next_due: u.nextDue, version: sql`version + 1`, updated_at: now })
+      .where('id', '=', u.id)
+      .execute();
+  }
+};
+
+const insertChunked = async <T extends keyof DB & string>(tx: Kysely<DB>, table: T, rows: any[], perChunk = 500) => {
+  for (let i = 0; i < rows.length; i += perChunk) await tx.insertInto(table).values(rows.slice(i, i + perChunk) as never).execute();
+};
+
+interface BatchWritten {
+  invoices: number;
+  lines: number;
+}
+
+const writeBatch = async (tx: Kysely<DB>, deps: BillingDeps, by: Actor, runId: string, kind: RunKind, asOf: string, plan: BatchPlan): Promise<BatchWritten> => {
+  const now = deps.clock.now().toISOString();
+  const issued = plan.invoices.length
+    ? await issueNewInvoices(tx, { clock: deps.clock }, { origin: kind === 'cycle' ? 'cycle' : 'run', billingRunId: runId, issueDate: asOf, createdBy: actorName(by), invoices: plan.invoices })
+    : [];
+  const invoiceOf = new Map(issued.map((i) => [i.payerId, i.id]));
+  await writeUpdates(tx, plan.updates, now);
+  if (plan.created.length) {
+    await insertChunked(
+      tx,
+      'subscription',
+      plan.created.map((s) => ({
+        id: s.id,
+        contact_id: s.contactId,
+        payer_id: s.payerId,
+        item_type: s.itemType,
+        item_id: s.itemId,
+        quantity: s.quantity,
+        status: s.status,
+        start_date: s.startDate,
+        anchor_day: s.anchorDay,
+        end_date: s.endDate,
+        disconnect_date: s.disconnectDate,
+        auto_renew: s.autoRenew ? 1 : 0,
+        special_price_minor: null,
+        campaign_code_id: null,
+        campaign_price_minor: null,
+        trial_ends_on: null,
+        fee_cursor: s.feeCursor,
+        usage_cursor: s.usageCursor,
+        next_due: s.nextDue,
+        paid_through: null,
+        follows_id: s.followsId,
+        replaces_id: s.replacesId ?? null,
+        note: null,
+        version: 1,
+        created_at: now,
+        updated_at: now,
+      })),
+    );
+  }
+  await recordSubscriptionEvents(tx, deps.clock, plan.events);
+  for (const r of plan.recurring) {
+    await tx.updateTable('recurring_charge').set({ cursor: r.cursor, next_due: r.nextDue, updated_at: now }).where('id', '=', r.id).execute();
+  }
+  for (const [payerId, ids] of plan.queuedByPayer) {
+    const invoiceId = invoiceOf.get(payerId);
+    if (invoiceId) await tx.updateTable('queued_charge').set({ invoice_id: invoiceId }).where('id', 'in', ids).execute();
+  }
+  const lines = plan.invoices.reduce((n, i) => n + i.lines.length, 0);
+  if (issued.length || plan.events.length) {
+    await recordAudit(tx, deps.clock, by, {
+      entityType: 'billing_run',
+      entityId: runId,
+      action: 'bill',
+      after: { asOf, invoices: issued.length, lines, numbers: issued.length ? [toNumber(issued[0]!.number), toNumber(issued[issued.length - 1]!.number)] : [], statusChanges: plan.events.length },
+    });
+  }
+  return { invoices: issued.length, lines };
+};
+
+// ---- the run ----
+
+const tally = (totals: RunTotals, plan: BatchPlan, ctx: PlanContext, catalog: CatalogSnapshot) => {
+  const cur = ctx.currency;
+  totals.invoices += plan.invoices.length;
+  totals.conversions += plan.conversions;
+  totals.endings += plan.endings;
+  let sum = BigInt(totals.total.minor);
+  const byItem = new Map(totals.byItem.map((b) => [`${b.itemType}:${b.code}`, b]));
+  for (const inv of plan.invoices) {
+    for (const l of inv.lines) {
+      totals.lines++;
+      sum += l.netMinor;
+      const s = (totals.bySource[l.source] ??= { lines: 0, amount: amountOut(0n, cur) });
+      s.lines++;
+      s.amount = amountOut(BigInt(s.amount.minor) + l.netMinor, cur);
+      if (l.itemType && l.itemId) {
+        const item = catalog.get(itemKey(l.itemType, l.itemId));
+        const key = `${l.itemType}:${item?.code ?? l.itemId}`;
+        const b = byItem.get(key) ?? { itemType: l.itemType, code: item?.code ?? l.itemId, name: item?.name ?? l.itemId, lines: 0, amount: amountOut(0n, cur) };
+        b.lines++;
+        b.amount = amountOut(BigInt(b.amount.minor) + l.netMinor, cur);
+        byItem.set(key, b);
+      }
+    }
+  }
+  totals.total = amountOut(sum, cur);
+  totals.byItem = [...byItem.values()].sort((a, b) => a.code.localeCompare(b.code));
+};
+
+export const checkAsOf = (asOf: string): void => {
+  if (!isIsoDate(asOf)) throw validation(`The billing date must be written YYYY-MM-DD, like 2026-03-01, not "${asOf}".`, { field: 'asOf' });
+};
+
+/**
+ * Runs (or, with `dryRun`, previews) billing for `asOf`. A real run records a billing_run row with
+ * progress and a summary; a failure marks it failed and leaves every committed batch in place, so
+ * running again continues where it stopped.
+ */
+export const runBilling = async (deps: BillingDeps, by: Actor, opts: RunOptions): Promise<RunResult> => {
+  checkAsOf(opts.asOf);
+  const kind = opts.kind ?? 'daily';
+  const dryRun = !!opts.dryRun;
+  const batchSize = Math.max(1, Math.min(opts.batchSize ?? 500, 5000));
+  const previewLimit = opts.previewLimit ?? 200;
+  const catalog = await loadCatalogSnapshot(deps.db);
+  const currency = await getSetting(deps.db, 'organization.currency');
+  const ctx: PlanContext = {
+    asOf: parseDate(opts.asOf),
+    currency,
+    miscSalesAccount: await getSetting(deps.db, 'ledger.misc_sales_account'),
+    item: (t, id) => catalog.get(itemKey(t, id)),
+    newId: () => newId(deps.clock.now().getTime()),
+    feesOnly: kind === 'cycle',
+  };
+  const total = await countDuePayers(deps.db, opts.asOf, opts.onlyItems);
+  const totals: RunTotals = { payers: 0, invoices: 0, lines: 0, total: amountOut(0n, currency), bySource: {}, byItem: [], conversions: 0, endings: 0 };
+  const preview: PayerPreview[] = [];
+
+  let runId: string | null = null;
+  if (!dryRun) {
+    runId = opts.runId ?? newId(deps.clock.now().getTime());
+    const started = { status: 'running', progress_total: total, progress_done: 0, started_at: deps.clock.now().toISOString() };
+    if (opts.runId) await deps.db.updateTable('billing_run').set(started).where('id', '=', runId).execute();
+    else await deps.db.insertInto('billing_run').values({ id: runId, kind, as_of: opts.asOf, started_by: actorName(by), invoices: 0, lines: 0, total_minor: 0, ...started }).execute();
+  }
+
+  let after = '';
+  let done = 0;
+  try {
+    for (;;) {
+      const payers = await duePayers(deps.db, opts.asOf, after, batchSize, opts.onlyItems);
+      if (!payers.length) break;
+      after = payers[payers.length - 1]!;
+      if (dryRun) {
+        const plan = await planBatch(deps.db, payers, ctx, opts.onlyItems);
+        tally(totals, plan, ctx, catalog);
+        if (preview.length < previewLimit) await addPreview(deps.db, preview, plan, previewLimit, currency);
+      } else {
+        await deps.db.transaction().execute(async (tx) => {
+          await lockResource(tx, 'billing-run');
+          // Re-read under the lock: another run may have billed these payers meanwhile.
+          const plan = await planBatch(tx, payers, ctx, opts.onlyItems);
+          await writeBatch(tx, deps, by, runId!, kind, opts.asOf, plan);
+          tally(totals, plan, ctx, catalog);
+          await tx
+            .updateTable('billing_run')
+            .set({ progress_done: done + payers.length, invoices: totals.invoices, lines: totals.lines, total_minor: totals.total.minor })
+            .where('id', '=', runId!)
+            .execute();
+        });
+      }
+      done += payers.length;
+      totals.payers = done;
+      opts.onProgress?.(done, Math.max(total, done));
+    }
+  } catch (err) {
+    if (runId) {
+      await deps.db
+        .updateTable('billing_run')
+        .set({ status: 'failed', finished_at: deps.clock.now().toISOString(), error: err instanceof Error ? err.message : String(err), summary: JSON.stringify(totals) })
+        .where('id', '=', runId)
+        .execute();
+    }
+    throw err;
+  }
+  if (runId) {
+    await deps.db
+      .updateTable('billing_run')
+      .set({ status: 'done', finished_at: deps.clock.now().toISOString(), progress_done: done, progress_total: Math.max(total, done), invoices: totals.invoices, lines: totals.lines, total_minor: totals.total.minor, summary: JSON.stringify(totals) })
+      .where('id', '=', runId)
+      .execute();
+  }
+  return { runId, asOf: opts.asOf, kind, dryRun, status: 'done', ...totals, ...(dryRun ? { preview } : {}) };
+};
+
+const addPreview = async (db: Kysely<DB>, preview: PayerPreview[], plan: BatchPlan, limit: number, currency: string) => {
+  const take = plan.invoices.slice(0, Math.max(0, limit - preview.length));
+  if (!take.length) return;
+  const names = new Map(
+    (await db.selectFrom('contact').select(['id', 'display_name']).where('id', 'in', take.map((i) => i.payerId)).execute()).map((c) => [c.id, c.display_name]),
+  );
+  for (const inv of take) {
+    preview.push({
+      payerId: inv.payerId,
+      payerName: names.get(inv.payerId) ?? inv.payerId,
+      total: amountOut(inv.lines.reduce((s, l) => s + l.netMinor, 0n), currency),
+      lines: inv.lines.map((l) => ({
+        chargeKey: l.chargeKey ?? '',
+        description: l.description,
+        quantity: l.quantity,
+        unitPrice: amountOut(l.unitPriceMinor, currency),
+        amount: amountOut(l.netMinor, currency),
+        periodStart: l.periodStart,
+        periodEnd: l.periodEnd,
+        source: l.source,
+      })),
+    });
+  }
+};
+
+// ---- the annual cycle (seed 002 geninvoices) ----
+
+export interface CycleOptions {
+  /** First day of the cycle; default 1 January of next year. */
+  periodStart?: string;
+  dryRun?: boolean;
+  batchSize?: number;
+  previewLimit?: number;
+  onProgress?: (done: number, total: number) => void;
+}
+
+/**
+ * Invoices every yearly subscription whose next term starts before the cycle ends ("all active
+ * users whose expiry is before the cycle end"): membership by class and each yearly service at its
+ * price. A cycle ending more than 16 months from today is refused, and each cycle opens once.
+ * The charge keys are the daily run's, so the daily run will not bill those terms again.
+ */
+export const openBillingCycle = async (deps: BillingDeps, by: Actor, opts: CycleOptions): Promise<RunResult & { periodStart: string; periodEnd: string }> => {
+  const today = deps.clock.today(await getSetting(deps.db, 'organization.time_zone'));
+  const periodStart = opts.periodStart ?? today.with({ year: today.year + 1, month: 1, day: 1 }).toString();
+  checkAsOf(periodStart);
+  const start = parseDate(periodStart);
+  const end = addMonthsAnchored(start, 12, start.day);
+  const limit = addMonthsAnchored(today, 16, today.day);
+  if (end.toString() > limit.toString()) {
+    throw validation(
+      `The cycle ${periodStart} – ${end.subtract({ days: 1 }).toString()} ends more than 16 months from today (${today.toString()}); it cannot be opened yet. This guard keeps a year from being billed twice.`,
+      { field: 'periodStart' },
+    );
+  }
+  const existing = await deps.db.selectFrom('billing_cycle').select(['id', 'created_at']).where('period_start', '=', periodStart).executeTakeFirst();
+  if (existing && !opts.dryRun) throw validation(`The cycle starting ${periodStart} was opened on ${existing.created_at.slice(0, 10)}; it cannot be opened twice.`, { field: 'periodStart' });
+  const catalog = await loadCatalogSnapshot(deps.db);
+  const yearly = new Set([...catalog.values()].filter((i) => i.frequency === 'year').map((i) => itemKey(i.itemType, i.id)));
+  const asOf = end.subtract({ days: 1 }).toString();
+  let runId: string | undefined;
+  if (!opts.dryRun) {
+    runId = newId(deps.clock.now().getTime());
+    const now = deps.clock.now().toISOString();
+    try {
+      await deps.db.transaction().execute(async (tx) => {
+        await tx.insertInto('billing_cycle').values({ id: newId(deps.clock.now().getTime()), period_start: periodStart, period_end: end.toString(), run_id: runId!, opened_by: actorName(by), created_at: now }).execute();
+        await tx.insertInto('billing_run').values({ id: runId!, kind: 'cycle', as_of: asOf, status: 'running', started_by: actorName(by), started_at: now, progress_total: 0, progress_done: 0, invoices: 0, lines: 0, total_minor: 0 }).execute();
+        await recordAudit(tx, deps.clock, by, { entityType: 'billing_run', entityId: runId!, action: 'open_cycle', after: { periodStart, periodEnd: end.toString() } });
+      });
+    } catch (err) {
+      // Two volunteers at once: the unique period_start lets one through.
+      const again = await deps.db.selectFrom('billing_cycle').select('id').where('period_start', '=', periodStart).executeTakeFirst();
+      if (again) throw validation(`The cycle starting ${periodStart} has just been opened by someone else.`, { field: 'periodStart' });
+      throw err;
+    }
+  }
+  const result = await runBilling(deps, by, {
+    asOf,
+    kind: 'cycle',
+    dryRun: opts.dryRun,
+    runId,
+    onlyItems: yearly,
+    batchSize: opts.batchSize,
+    previewLimit: opts.previewLimit,
+    onProgress: opts.onProgress,
+  });
+  return { ...result, periodStart, periodEnd: end.toString() };
+};

@@ -1,0 +1,11 @@
+export * from './invoice.ts';
+export * from './payment-reference.ts';
+export { lineVat, vatByRate, invoiceTotals, isVatRate, canonicalRate, type VatLine, type VatByRate } from './vat.ts';
+export { issueNewInvoices, type IssueNewInvoicesInput, type IssuedInvoiceRef } from './issue-new-invoices.ts';
+export { getInvoice, payerSnapshot, type PayerSnapshot } from './invoice-store.ts';
+export { createInvoice, type ManualInvoiceInput } from './create-invoice.ts';
+export { updateInvoice, deleteInvoice, type InvoicePatch } from './update-invoice.ts';
+export { issueInvoice, type IssueInvoiceInput } from './issue-invoice.ts';
+export { voidInvoice } from './void-invoice.ts';
+export { createCreditNote, type CreditNoteInput } from './create-credit-note.ts';
+export { listInvoices, INVOICE_SORTS, type InvoiceSort, type InvoiceListQuery, type InvoicePage } from './list-invoices.ts';
