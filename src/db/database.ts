@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import SQLite from 'better-sqlite3';
 import pg from 'pg';
-import { Kysely, PostgresDialect, SqliteDialect, PostgresAdapter, sql, type Transaction } from 'kysely';
+import { Kysely, PostgresDialect, SqliteDialect, PostgresAdapter, sql, type LogEvent, type Transaction } from 'kysely';
 import { Migrator } from 'kysely/migration';
 import type { DB } from './schema.ts';
 import { migrations } from './migrations/index.ts';
@@ -32,14 +32,34 @@ export const openDatabase = (target: DatabaseTarget, opts: { poolSize?: number }
     sqlite.pragma('journal_mode = WAL');
     sqlite.pragma('synchronous = FULL');
     sqlite.pragma('foreign_keys = ON');
-    const db = new Kysely<DB>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
+    const db = new Kysely<DB>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }), log: queryStats() });
     return { db, kind: 'sqlite', close: () => db.destroy() };
   }
   const pool = new pg.Pool({ connectionString: target.url, max: opts.poolSize ?? 10 });
   // A dropped connection must not crash the process; the next query reports it.
   pool.on('error', () => {});
-  const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
+  const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }), log: queryStats() });
   return { db, kind: 'postgres', close: () => db.destroy() };
+};
+
+/**
+ * With GUILDHALL_QUERY_STATS=1, time spent per statement (by the start of its SQL) is summed and
+ * printed to standard error when the process exits: the first look when profiling a slow path.
+ */
+const queryStats = (): ((event: LogEvent) => void) | undefined => {
+  if (!process.env.GUILDHALL_QUERY_STATS) return undefined;
+  const stats = new Map<string, { n: number; ms: number }>();
+  process.once('exit', () => {
+    const rows = [...stats].sort((a, b) => b[1].ms - a[1].ms).slice(0, 25);
+    for (const [text, s] of rows) process.stderr.write(`${s.ms.toFixed(0).padStart(8)} ms ${String(s.n).padStart(8)}×  ${text}\n`);
+  });
+  return (event) => {
+    const text = event.query.sql.replace(/\s+/g, ' ').slice(0, 110);
+    const s = stats.get(text) ?? { n: 0, ms: 0 };
+    s.n++;
+    s.ms += event.queryDurationMillis;
+    stats.set(text, s);
+  };
 };
 
 /**

@@ -4,8 +4,20 @@ import { validation } from './app-error.ts';
 export { Temporal };
 export type PlainDate = Temporal.PlainDate;
 
+// Dates are immutable, and a billing run parses the same few thousand days again and again.
+const parsed = new Map<string, PlainDate>();
+
 /** Days are `PlainDate` in code and ISO `YYYY-MM-DD` text in the database. */
 export const parseDate = (text: string): PlainDate => {
+  const known = parsed.get(text);
+  if (known) return known;
+  const date = parseNew(text);
+  if (parsed.size >= 50_000) parsed.clear();
+  parsed.set(text, date);
+  return date;
+};
+
+const parseNew = (text: string): PlainDate => {
   if (!/^\d{4}-\d{2}-\d{2}$/.test(text)) throw validation(`"${text}" is not a date. Write it as YYYY-MM-DD.`);
   const year = Number(text.slice(0, 4));
   const month = Number(text.slice(5, 7));
@@ -36,9 +48,19 @@ const monthsIn = (unit: PeriodUnit): number => (unit === 'month' ? 1 : unit === 
 export const daysInMonth = (year: number, month: number): number =>
   month === 2 ? ((year % 4 === 0 && year % 100 !== 0) || year % 400 === 0 ? 29 : 28) : month === 4 || month === 6 || month === 9 || month === 11 ? 30 : 31;
 
+// Making a PlainDate is the polyfill's slow part; schedules ask for the same anniversaries again and again.
+const anniversaries = new Map<number, PlainDate>();
+
 /** The given day of a month, clamped to the month's length (31 → 28/29/30). */
-export const anniversaryIn = (year: number, month: number, anchorDay: number): PlainDate =>
-  new Temporal.PlainDate(year, month, Math.min(anchorDay, daysInMonth(year, month)));
+export const anniversaryIn = (year: number, month: number, anchorDay: number): PlainDate => {
+  const key = year * 10_000 + month * 100 + anchorDay;
+  const known = anniversaries.get(key);
+  if (known) return known;
+  const date = new Temporal.PlainDate(year, month, Math.min(anchorDay, daysInMonth(year, month)));
+  if (anniversaries.size >= 50_000) anniversaries.clear();
+  anniversaries.set(key, date);
+  return date;
+};
 
 /**
  * Add whole months to a date while keeping an anniversary day: the result's day is the anchor

@@ -9,7 +9,8 @@
  * a payer whose rows were not run for months gets every missed term, in order, on one invoice.
  */
 import { sql, type Kysely } from 'kysely';
-import { dbKind, lockResource, toBigInt, toNumber, type Database } from '../../db/database.ts';
+import { lockResource, toBigInt, toNumber, type Database } from '../../db/database.ts';
+import { insertRows, updateRows } from '../../db/bulk.ts';
 import type { DB, SubscriptionTable } from '../../db/schema.ts';
 import { validation } from '../../kernel/app-error.ts';
 import type { Clock } from '../../kernel/clock.ts';
@@ -247,35 +248,20 @@ const planBatch = async (db: Kysely<DB>, payers: string[], ctx: PlanContext, onl
 
 // ---- writing ----
 
-const writeUpdates = async (tx: Kysely<DB>, updates: SubscriptionUpdate[], now: string) => {
-  if (!updates.length) return;
-  if (dbKind(tx) === 'postgres') {
-    // One statement per chunk: per-row updates are round trips on PostgreSQL.
-    for (let i = 0; i < updates.length; i += 2000) {
-      const chunk = updates.slice(i, i + 2000);
-      const values = sql.join(
-        chunk.map((u) => sql`(${u.id}, ${u.status}, ${u.feeCursor}, ${u.usageCursor}, ${u.endDate}, ${u.startDate}, ${u.anchorDay}::integer, ${u.nextDue})`),
-      );
-      await sql`update subscription as s set status = v.status, fee_cursor = v.fee_cursor, usage_cursor = v.usage_cursor,
-          end_date = v.end_date, start_date = v.start_date, anchor_day = v.anchor_day, next_due = v.next_due,
-          version = s.version + 1, updated_at = ${now}
-        from (values ${values}) as v(id, status, fee_cursor, usage_cursor, end_date, start_date, anchor_day, next_due)
-        where s.id = v.id`.execute(tx);
-    }
-    return;
-  }
-  for (const u of updates) {
-    await tx
-      .updateTable('subscription')
-      .set({ status: u.status, fee_cursor: u.feeCursor, usage_cursor: u.usageCursor, end_date: u.endDate, start_date: u.startDate, anchor_day: u.anchorDay, next_due: u.nextDue, version: sql`version + 1`, updated_at: now })
-      .where('id', '=', u.id)
-      .execute();
-  }
-};
+const writeUpdates = (tx: Kysely<DB>, updates: SubscriptionUpdate[], now: string) =>
+  updateRows(
+    tx,
+    'subscription',
+    'id',
+    ['status', 'fee_cursor', 'usage_cursor', 'end_date', 'start_date', 'anchor_day', 'next_due', 'updated_at'],
+    updates.map((u) => [u.id, u.status, u.feeCursor, u.usageCursor, u.endDate, u.startDate, u.anchorDay, u.nextDue, now]),
+    { casts: { anchor_day: 'integer' }, extra: 'version = version + 1' },
+  );
 
-const insertChunked = async <T extends keyof DB & string>(tx: Kysely<DB>, table: T, rows: any[], perChunk = 500) => {
-  for (let i = 0; i < rows.length; i += perChunk) await tx.insertInto(table).values(rows.slice(i, i + perChunk) as never).execute();
-};
+const SUBSCRIPTION_COLUMNS = [
+  'id', 'contact_id', 'payer_id', 'item_type', 'item_id', 'quantity', 'status', 'start_date', 'anchor_day', 'end_date', 'disconnect_date', 'auto_renew',
+  'fee_cursor', 'usage_cursor', 'next_due', 'follows_id', 'replaces_id', 'version', 'created_at', 'updated_at',
+] as const;
 
 interface BatchWritten {
   invoices: number;
@@ -289,44 +275,17 @@ const writeBatch = async (tx: Kysely<DB>, deps: BillingDeps, by: Actor, runId: s
     : [];
   const invoiceOf = new Map(issued.map((i) => [i.payerId, i.id]));
   await writeUpdates(tx, plan.updates, now);
-  if (plan.created.length) {
-    await insertChunked(
-      tx,
-      'subscription',
-      plan.created.map((s) => ({
-        id: s.id,
-        contact_id: s.contactId,
-        payer_id: s.payerId,
-        item_type: s.itemType,
-        item_id: s.itemId,
-        quantity: s.quantity,
-        status: s.status,
-        start_date: s.startDate,
-        anchor_day: s.anchorDay,
-        end_date: s.endDate,
-        disconnect_date: s.disconnectDate,
-        auto_renew: s.autoRenew ? 1 : 0,
-        special_price_minor: null,
-        campaign_code_id: null,
-        campaign_price_minor: null,
-        trial_ends_on: null,
-        fee_cursor: s.feeCursor,
-        usage_cursor: s.usageCursor,
-        next_due: s.nextDue,
-        paid_through: null,
-        follows_id: s.followsId,
-        replaces_id: s.replacesId ?? null,
-        note: null,
-        version: 1,
-        created_at: now,
-        updated_at: now,
-      })),
-    );
-  }
+  await insertRows(
+    tx,
+    'subscription',
+    SUBSCRIPTION_COLUMNS,
+    plan.created.map((s) => [
+      s.id, s.contactId, s.payerId, s.itemType, s.itemId, s.quantity, s.status, s.startDate, s.anchorDay, s.endDate, s.disconnectDate, s.autoRenew ? 1 : 0,
+      s.feeCursor, s.usageCursor, s.nextDue, s.followsId, s.replacesId ?? null, 1, now, now,
+    ]),
+  );
   await recordSubscriptionEvents(tx, deps.clock, plan.events);
-  for (const r of plan.recurring) {
-    await tx.updateTable('recurring_charge').set({ cursor: r.cursor, next_due: r.nextDue, updated_at: now }).where('id', '=', r.id).execute();
-  }
+  await updateRows(tx, 'recurring_charge', 'id', ['cursor', 'next_due', 'updated_at'], plan.recurring.map((r) => [r.id, r.cursor, r.nextDue, now]));
   for (const [payerId, ids] of plan.queuedByPayer) {
     const invoiceId = invoiceOf.get(payerId);
     if (invoiceId) await tx.updateTable('queued_charge').set({ invoice_id: invoiceId }).where('id', 'in', ids).execute();

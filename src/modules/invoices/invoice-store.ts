@@ -2,6 +2,7 @@ import { sql, type Kysely } from 'kysely';
 import { dbKind, toBigInt, toNumber } from '../../db/database.ts';
 import type { DB, InvoiceLineTable, InvoiceTable } from '../../db/schema.ts';
 import { nextNumbers } from '../../db/sequences.ts';
+import { insertRows } from '../../db/bulk.ts';
 import { AppError, notFound, validation } from '../../kernel/app-error.ts';
 import type { Clock } from '../../kernel/clock.ts';
 import { parseDate } from '../../kernel/dates.ts';
@@ -188,6 +189,13 @@ const isUniqueViolation = (e: unknown): boolean => {
  * date. No audit rows: the caller audits. A charge key already billed (or twice in the batch)
  * fails the whole call with a conflict; the caller's transaction must roll back.
  */
+/** Multi-row insert of row objects that all have the same keys (the first row's, in its order). */
+const insertObjects = <T extends object>(tx: Db, table: 'invoice' | 'invoice_line', rows: T[]) => {
+  if (!rows.length) return Promise.resolve();
+  const columns = Object.keys(rows[0]!) as (keyof T & string)[];
+  return insertRows(tx, table, columns, rows.map((r) => columns.map((c) => r[c])));
+};
+
 export const writeInvoices = async (tx: Db, clock: Clock, opts: WriteOptions, invoices: readonly WriteInvoice[]): Promise<WrittenInvoice[]> => {
   if (!invoices.length) return [];
   const issued = opts.status === 'issued';
@@ -204,12 +212,12 @@ export const writeInvoices = async (tx: Db, clock: Clock, opts: WriteOptions, in
   const lineRows: InvoiceLineTable[] = [];
   const flush = async (force: boolean) => {
     if (invoiceRows.length && (force || invoiceRows.length >= INVOICE_CHUNK)) {
-      await tx.insertInto('invoice').values(invoiceRows.splice(0)).execute();
+      await insertObjects(tx, 'invoice', invoiceRows.splice(0));
     }
     while (lineRows.length && (force || lineRows.length >= LINE_CHUNK)) {
       const chunk = lineRows.splice(0, LINE_CHUNK);
       try {
-        await tx.insertInto('invoice_line').values(chunk).execute();
+        await insertObjects(tx, 'invoice_line', chunk);
       } catch (e) {
         if (!isUniqueViolation(e)) throw e;
         const detail = /\(charge_key\)=\(([^)]*)\)/.exec(String((e as { detail?: string }).detail ?? ''))?.[1];
