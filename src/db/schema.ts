@@ -557,6 +557,9 @@ export interface InvoiceTable {
   updated_at: string;
   issued_at: string | null;
   voided_at: string | null;
+  /** Migration 0007: how many times it was sent (first sending and each re-send). */
+  sent_count: number;
+  last_sent_at: string | null;
 }
 
 export interface InvoiceLineTable {
@@ -579,6 +582,152 @@ export interface InvoiceLineTable {
   period_end: string | null;
   gl_account: string;
   credits_line_id: string | null;
+}
+
+/** Migration 0007: the chart of accounts. */
+export interface GlAccountTable {
+  code: string;
+  name: string;
+  /** 'asset' | 'liability' | 'equity' | 'income' | 'expense' */
+  type: string;
+  description: string;
+  archived: number;
+  created_at: string;
+  updated_at: string;
+}
+
+/** Append-only, hash-chained postings. */
+export interface LedgerEntryTable {
+  id: string;
+  seq: number | string | bigint;
+  entry_date: string;
+  kind: string;
+  description: string;
+  contact_id: string | null;
+  invoice_id: string | null;
+  payment_id: string | null;
+  source_key: string | null;
+  journal_id: string | null;
+  prev_hash: string;
+  hash: string;
+  created_by: string;
+  created_at: string;
+}
+
+export interface LedgerLineTable {
+  id: string;
+  entry_id: string;
+  line_no: number;
+  entry_date: string;
+  account_code: string;
+  contact_id: string | null;
+  invoice_id: string | null;
+  debit_minor: number | string | bigint;
+  credit_minor: number | string | bigint;
+}
+
+export interface JournalTable {
+  id: string;
+  seq: number;
+  up_to: string;
+  first_seq: number | string | bigint | null;
+  last_seq: number | string | bigint | null;
+  entry_count: number;
+  debit_minor: number | string | bigint;
+  credit_minor: number | string | bigint;
+  /** JSON: totals by entry kind and by account. */
+  summary: string;
+  prev_hash: string;
+  hash: string;
+  closed_by: string;
+  closed_at: string;
+}
+
+export interface LedgerHoldingTable {
+  invoice_id: string;
+  queued_at: string;
+  imported_at: string | null;
+  entry_id: string | null;
+  exported_at: string | null;
+}
+
+export interface PaymentTable {
+  id: string;
+  /** 'receipt' | 'refund' */
+  kind: string;
+  number: number | string | bigint | null;
+  contact_id: string;
+  received_on: string;
+  amount_minor: number | string | bigint;
+  currency: string;
+  method: string;
+  reference: string | null;
+  note: string | null;
+  /** 'recorded' | 'reversed' */
+  status: string;
+  reversed_on: string | null;
+  reversal_reason: string | null;
+  external_id: string | null;
+  created_by: string;
+  version: number;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface PaymentAllocationTable {
+  id: string;
+  invoice_id: string;
+  payment_id: string | null;
+  /** 'payment' | 'credit' | 'writeoff' | 'reversal' */
+  kind: string;
+  amount_minor: number | string | bigint;
+  entry_id: string | null;
+  created_by: string;
+  created_at: string;
+}
+
+export interface DocumentTemplateTable {
+  kind: string;
+  content: string;
+  version: number;
+  updated_by: string | null;
+  updated_at: string;
+}
+
+export interface MailTemplateTable {
+  key: string;
+  language: string;
+  subject: string;
+  body: string;
+  version: number;
+  updated_by: string | null;
+  updated_at: string;
+}
+
+export interface PrintBatchTable {
+  id: string;
+  file: string;
+  document_count: number;
+  page_count: number;
+  created_by: string;
+  created_at: string;
+}
+
+export interface InvoiceDeliveryTable {
+  id: string;
+  invoice_id: string;
+  sending: number;
+  /** 'email' | 'print' */
+  channel: string;
+  recipient: string | null;
+  /** 'queued' | 'sent' | 'stored' | 'failed' | 'waiting_print' | 'printed' */
+  status: string;
+  mail_message_id: string | null;
+  print_batch_id: string | null;
+  error: string | null;
+  created_by: string;
+  created_at: string;
+  updated_at: string;
 }
 
 export interface DB {
@@ -620,4 +769,15 @@ export interface DB {
   billing_cycle: BillingCycleTable;
   invoice: InvoiceTable;
   invoice_line: InvoiceLineTable;
+  gl_account: GlAccountTable;
+  ledger_entry: LedgerEntryTable;
+  ledger_line: LedgerLineTable;
+  journal: JournalTable;
+  ledger_holding: LedgerHoldingTable;
+  payment: PaymentTable;
+  payment_allocation: PaymentAllocationTable;
+  document_template: DocumentTemplateTable;
+  mail_template: MailTemplateTable;
+  print_batch: PrintBatchTable;
+  invoice_delivery: InvoiceDeliveryTable;
 }

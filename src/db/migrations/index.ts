@@ -5,6 +5,7 @@ import * as m0003 from './0003_contacts.ts';
 import * as m0004 from './0004_contact_sort.ts';
 import * as m0005 from './0005_catalog.ts';
 import * as m0006 from './0006_billing.ts';
+import * as m0007 from './0007_money_and_documents.ts';
 
 /** Forward-only, in order. Add a file and list it here; never edit one that has shipped. */
 export const migrations: Record<string, Migration> = {
@@ -14,4 +15,5 @@ export const migrations: Record<string, Migration> = {
   '0004_contact_sort': m0004,
   '0005_catalog': m0005,
   '0006_billing': m0006,
+  '0007_money_and_documents': m0007,
 };

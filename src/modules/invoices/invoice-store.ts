@@ -272,6 +272,8 @@ export const writeInvoices = async (tx: Db, clock: Clock, opts: WriteOptions, in
       updated_at: now,
       issued_at: null,
       voided_at: null,
+      sent_count: 0,
+      last_sent_at: null,
       ...(issued ? issuedColumns(settings!, opts.kind, number!, payer!, opts.issueDate, dueDate!, now) : {}),
     });
     for (const l of lines) {
