@@ -16,6 +16,9 @@ import { registerCatalogRoutes } from './routes/catalog.ts';
 import { registerInvoiceRoutes } from './routes/invoices.ts';
 import { registerBillingRoutes } from './routes/billing.ts';
 import { registerSubscriptionRoutes } from './routes/subscriptions.ts';
+import { registerLedgerRoutes } from './routes/ledger.ts';
+import { registerDocumentRoutes } from './routes/documents.ts';
+import { registerPaymentRoutes } from './routes/payments.ts';
 
 /** Each module's routes, registered in this order. Add a line when a module gains an API. */
-export const routeModules: Array<(app: Api, ctx: AppContext) => Promise<void> | void> = [registerSettingsRoutes, registerAuditRoutes, registerJobRoutes, registerMailRoutes, registerStaffRoutes, registerContactRoutes, registerCustomFieldRoutes, registerHouseholdRoutes, registerSavedViewRoutes, registerContactImportRoutes, registerContactPrivacyRoutes, registerOrganizationContactRoutes, registerCatalogRoutes, registerBillingRoutes, registerSubscriptionRoutes, registerInvoiceRoutes];
+export const routeModules: Array<(app: Api, ctx: AppContext) => Promise<void> | void> = [registerSettingsRoutes, registerAuditRoutes, registerJobRoutes, registerMailRoutes, registerStaffRoutes, registerContactRoutes, registerCustomFieldRoutes, registerHouseholdRoutes, registerSavedViewRoutes, registerContactImportRoutes, registerContactPrivacyRoutes, registerOrganizationContactRoutes, registerCatalogRoutes, registerBillingRoutes, registerSubscriptionRoutes, registerInvoiceRoutes, registerPaymentRoutes, registerDocumentRoutes, registerLedgerRoutes];

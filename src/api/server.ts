@@ -105,7 +105,8 @@ export const buildServer = async (ctx: AppContext): Promise<Api> => {
         styleSrc: ["'self'", "'unsafe-inline'"],
         imgSrc: ["'self'", 'data:'],
         connectSrc: ["'self'"],
-        frameAncestors: ["'none'"],
+        // 'self': the invoice page shows the invoice PDF in a frame; other sites may not frame us.
+        frameAncestors: ["'self'"],
       },
     },
     hsts: ctx.config.publicUrl.startsWith('https:'),

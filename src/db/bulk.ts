@@ -1,4 +1,4 @@
-import { CompiledQuery, type Kysely } from 'kysely';
+import { CompiledQuery, sql, type Kysely, type RawBuilder } from 'kysely';
 import { dbKind } from './database.ts';
 
 /**
@@ -74,4 +74,17 @@ export const updateRows = async (
     }
     await db.executeQuery(CompiledQuery.raw(text, chunk.flat()));
   }
+};
+
+/**
+ * `column IN (values)` for a batch of ids. PostgreSQL: one text-array parameter. SQLite: an explicit
+ * list of parameters, because with `IN (select value from json_each(?))` the planner cannot see how
+ * few values there are and prefers any other index with an equality (say `status = 'issued'`),
+ * which scans every issued invoice for each batch: the billing run went quadratic at 100k+.
+ */
+export const inList = (db: Kysely<any>, column: string, values: readonly string[]): RawBuilder<boolean> => {
+  if (dbKind(db) === 'postgres') return sql<boolean>`${sql.ref(column)} = any(${[...values]}::text[])`;
+  if (!values.length) return sql<boolean>`0 = 1`;
+  if (values.length > MAX_PARAMS) return sql<boolean>`${sql.ref(column)} in (select value from json_each(${JSON.stringify(values)}))`;
+  return sql<boolean>`${sql.ref(column)} in (${sql.join(values.map((v) => sql`${v}`))})`;
 };

@@ -1,5 +1,7 @@
 import { registerMailJobs } from '../modules/mail/index.ts';
 import { registerBillingJobs } from '../modules/billing/index.ts';
+import { registerDocumentJobs } from '../modules/documents/index.ts';
+import { registerLedgerJobs } from '../modules/ledger/index.ts';
 import { housekeepingTask } from './housekeeping.ts';
 import { JobRegistry } from './registry.ts';
 
@@ -7,6 +9,8 @@ import { JobRegistry } from './registry.ts';
 export const jobModules: Array<(registry: JobRegistry) => void> = [
   registerMailJobs,
   registerBillingJobs,
+  registerDocumentJobs,
+  registerLedgerJobs,
   (r) => r.schedule(housekeepingTask),
 ];
 

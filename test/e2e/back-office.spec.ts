@@ -201,8 +201,8 @@ test('staff, outbox and jobs pages show their data', async ({ page }) => {
   await page.keyboard.press('Escape');
   await expect(page).not.toHaveURL(/open=/);
 
-  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Payments' }).click();
-  await expect(page.getByText('Payments is coming soon')).toBeVisible();
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Provisioning' }).click();
+  await expect(page.getByText('Provisioning is coming soon')).toBeVisible();
 
   // When the session ends (here: the cookie is gone), the next request sends the user to sign in.
   await page.context().clearCookies();

@@ -39,8 +39,8 @@ export default defineConfig({
   },
   // The member registry's flows start from an empty registry; billing seeds members, so it runs after them.
   projects: [
-    { name: 'registry', testIgnore: /billing\.spec\.ts/ },
-    { name: 'billing', testMatch: /billing\.spec\.ts/, dependencies: ['registry'] },
+    { name: 'registry', testIgnore: /(billing|payments|documents)\.spec\.ts/ },
+    { name: 'billing', testMatch: /(billing|payments|documents)\.spec\.ts/, dependencies: ['registry'] },
   ],
   webServer: {
     command: 'sh test/e2e/start-server.sh',

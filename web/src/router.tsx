@@ -29,9 +29,26 @@ import { ConfirmContactPage } from './contacts/confirm-contact.tsx';
 import { CatalogPage } from './catalog/catalog-page.tsx';
 import { BillingArea } from './billing/billing-area.tsx';
 import { BillingRunsPage } from './billing/runs-page.tsx';
+import { MailTemplatesPage } from './documents/mail-templates.tsx';
+import { PrintPage } from './documents/print-page.tsx';
+import { RemindersPage } from './documents/reminders-page.tsx';
+import { StatementsPage } from './documents/statements-page.tsx';
+import { TemplatesPage } from './documents/templates-page.tsx';
 import { InvoicesPage } from './invoices/list.tsx';
 import { InvoicePage } from './invoices/invoice-page.tsx';
 import { EditInvoicePage, NewInvoicePage } from './invoices/composer.tsx';
+import { LedgerArea } from './ledger/shared.tsx';
+import { AccountsPage } from './ledger/accounts.tsx';
+import { EntriesPage, EntryPage } from './ledger/entries.tsx';
+import { JournalPage, JournalsPage } from './ledger/journals.tsx';
+import { TrialBalancePage } from './ledger/trial-balance.tsx';
+import { HoldingPage } from './ledger/holding.tsx';
+import { PaymentsArea } from './payments/shared.tsx';
+import { OpenInvoicesPage } from './payments/open-invoices.tsx';
+import { RecordPaymentPage } from './payments/record-payment.tsx';
+import { PaymentsPage } from './payments/payments-list.tsx';
+import { PaymentPage } from './payments/payment-page.tsx';
+import { AgeingPage, CashReceivedPage } from './payments/reports.tsx';
 
 interface RouterContext {
   queryClient: QueryClient;
@@ -94,6 +111,20 @@ const billingIndexRoute = createRoute({
   },
 });
 
+/** The Payments area (quick entry, payments, A/R reports) and the Ledger area, each with its tabs. */
+const paymentsRoute = createRoute({ getParentRoute: () => appRoute, id: 'payments-area', component: PaymentsArea });
+const paymentsPage = (path: string, component: () => React.ReactNode) => createRoute({ getParentRoute: () => paymentsRoute, path, component });
+const ledgerRoute = createRoute({ getParentRoute: () => appRoute, id: 'ledger-area', component: LedgerArea });
+const ledgerPage = (path: string, component: () => React.ReactNode) => createRoute({ getParentRoute: () => ledgerRoute, path, component });
+const areaIndex = (path: string, to: string) =>
+  createRoute({
+    getParentRoute: () => appRoute,
+    path,
+    beforeLoad: () => {
+      throw redirect({ href: to, replace: true });
+    },
+  });
+
 const soonPages = NAV.flatMap((s) => s.items)
   .filter((item) => item.soon)
   .map((item) =>
@@ -132,6 +163,11 @@ const routeTree = rootRoute.addChildren([
         <OutboxPage />
       </RequireAccess>
     )),
+    page('/outbox/templates', () => (
+      <RequireAccess area="communications">
+        <MailTemplatesPage />
+      </RequireAccess>
+    )),
     page('/contacts', () => (
       <RequireAccess area="contacts">
         <ContactsPage />
@@ -158,6 +194,29 @@ const routeTree = rootRoute.addChildren([
       billingPage('/billing/invoices/$id', InvoicePage),
       billingPage('/billing/invoices/$id/edit', EditInvoicePage),
       billingPage('/billing/catalog', CatalogPage),
+      billingPage('/billing/print', PrintPage),
+      billingPage('/billing/statements', StatementsPage),
+      billingPage('/billing/reminders', RemindersPage),
+      billingPage('/billing/templates', TemplatesPage),
+    ]),
+    areaIndex('/payments', '/payments/open'),
+    paymentsRoute.addChildren([
+      paymentsPage('/payments/open', OpenInvoicesPage),
+      paymentsPage('/payments/new', RecordPaymentPage),
+      paymentsPage('/payments/receipts', PaymentsPage),
+      paymentsPage('/payments/ageing', AgeingPage),
+      paymentsPage('/payments/cash', CashReceivedPage),
+      paymentsPage('/payments/$id', PaymentPage),
+    ]),
+    areaIndex('/ledger', '/ledger/trial-balance'),
+    ledgerRoute.addChildren([
+      ledgerPage('/ledger/trial-balance', TrialBalancePage),
+      ledgerPage('/ledger/entries', EntriesPage),
+      ledgerPage('/ledger/entries/$id', EntryPage),
+      ledgerPage('/ledger/journals', JournalsPage),
+      ledgerPage('/ledger/journals/$id', JournalPage),
+      ledgerPage('/ledger/accounts', AccountsPage),
+      ledgerPage('/ledger/holding', HoldingPage),
     ]),
     page('/jobs', () => (
       <RequireAccess area="settings">

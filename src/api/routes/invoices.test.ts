@@ -150,10 +150,15 @@ test('settings: the billing group has the invoice number, payment reference and 
   const res = await call('GET', '/api/v1/settings', undefined, (await bearerWith(t.ctx, { settings: 'read' })).headers);
   const items = res.json().items as Array<{ key: string; group: string; value: unknown; options?: string[] }>;
   const billing = items.filter((i) => i.group === 'billing');
-  assert.deepEqual(billing.map((i) => [i.key, i.value]), [
+  assert.deepEqual(billing.slice(0, 3).map((i) => [i.key, i.value]), [
     ['billing.first_invoice_number', 10001],
     ['billing.payment_reference', 'kid_mod10'],
     ['billing.kid_length', 10],
+  ]);
+  // Payments (issue 6) keep their settings in the billing group too.
+  assert.deepEqual(billing.filter((i) => i.key.startsWith('payments.')).map((i) => [i.key, i.value]), [
+    ['payments.reversal_fee', '0.00'],
+    ['payments.writeoff_limit', '50.00'],
   ]);
   assert.deepEqual(billing[1]!.options, ['kid_mod10', 'kid_mod11', 'rf', 'none']);
   const admin = await bearerWith(t.ctx, { settings: 'update' });

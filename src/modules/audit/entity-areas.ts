@@ -26,6 +26,17 @@ export const ENTITY_AREAS: Record<string, Area> = {
   queued_charge: 'billing',
   account_type: 'billing',
   billing_run: 'billing',
+  document_template: 'billing',
+  invoice_delivery: 'billing',
+  print_batch: 'billing',
+  statement_batch: 'billing',
+  mail_template: 'communications',
+  payment: 'payments',
+  customer_credit: 'payments',
+  gl_account: 'ledger',
+  ledger_entry: 'ledger',
+  ledger_holding: 'ledger',
+  journal: 'ledger',
 };
 
 export const areaOfEntity = (entityType: string): Area | undefined => ENTITY_AREAS[entityType];

@@ -19,6 +19,8 @@ import { newId } from '../../kernel/ids.ts';
 import { money, toDecimalString } from '../../kernel/money.ts';
 import { recordAudit, type Actor } from '../audit/index.ts';
 import { issueNewInvoices, type NewInvoice } from '../invoices/index.ts';
+import { deliverIssuedInvoices } from '../documents/index.ts';
+import { applyCustomerCreditInTx } from '../payments/index.ts';
 import { getSetting } from '../settings/index.ts';
 import { recordSubscriptionEvents, toSubscription } from '../subscriptions/index.ts';
 import { itemKey, loadCatalogSnapshot, type CatalogSnapshot } from './catalog-snapshot.ts';
@@ -290,6 +292,10 @@ const writeBatch = async (tx: Kysely<DB>, deps: BillingDeps, by: Actor, runId: s
     const invoiceId = invoiceOf.get(payerId);
     if (invoiceId) await tx.updateTable('queued_charge').set({ invoice_id: invoiceId }).where('id', 'in', ids).execute();
   }
+  // Customer credit pays what it can of the new invoices (a payer busy in another transaction waits for its next invoice).
+  if (issued.length) await applyCustomerCreditInTx(tx, deps, { actor: by }, issued.map((i) => i.payerId), { date: asOf, tryLocks: true });
+  // Each new invoice's first sending, by e-mail or for print as the payer prefers (setting billing.send_after_run).
+  await deliverIssuedInvoices(tx, deps, actorName(by), issued.map((i) => i.id));
   const lines = plan.invoices.reduce((n, i) => n + i.lines.length, 0);
   if (issued.length || plan.events.length) {
     await recordAudit(tx, deps.clock, by, {

@@ -2,13 +2,14 @@ import { sql, type Kysely } from 'kysely';
 import { dbKind, toBigInt, toNumber } from '../../db/database.ts';
 import type { DB, InvoiceLineTable, InvoiceTable } from '../../db/schema.ts';
 import { nextNumbers } from '../../db/sequences.ts';
-import { insertRows } from '../../db/bulk.ts';
+import { inList, insertRows } from '../../db/bulk.ts';
 import { AppError, notFound, validation } from '../../kernel/app-error.ts';
 import type { Clock } from '../../kernel/clock.ts';
 import { parseDate } from '../../kernel/dates.ts';
 import { newId } from '../../kernel/ids.ts';
 import { money, toDecimalString } from '../../kernel/money.ts';
 import { getSettings } from '../settings/index.ts';
+import { recordIssuedInvoices, type LedgerInvoice } from '../ledger/index.ts';
 import {
   INVOICE_SEQUENCE,
   type CreditNoteRef,
@@ -96,7 +97,7 @@ export const loadPayerSnapshots = async (tx: Db, ids: readonly string[]): Promis
   const unique = [...new Set(ids)];
   const out = new Map<string, PayerSnapshot>();
   if (!unique.length) return out;
-  const inIds = dbKind(tx) === 'postgres' ? sql<boolean>`id = any(${unique}::text[])` : sql<boolean>`id in (select value from json_each(${JSON.stringify(unique)}))`;
+  const inIds = inList(tx, 'id', unique);
   const rows = await tx
     .selectFrom('contact')
     .select(['id', 'display_name', 'address_lines', 'postcode', 'place', 'region', 'country', 'email', 'pseudo_email', 'member_number', 'invoice_delivery', 'erased_at'])
@@ -208,6 +209,8 @@ export const writeInvoices = async (tx: Db, clock: Clock, opts: WriteOptions, in
   const now = clock.now().toISOString();
 
   const result: WrittenInvoice[] = [];
+  // Issued invoices go to the ledger (holding step / posting) from what is in memory: no read-back.
+  const toLedger: LedgerInvoice[] = [];
   const invoiceRows: InvoiceTable[] = [];
   const lineRows: InvoiceLineTable[] = [];
   const flush = async (force: boolean) => {
@@ -299,10 +302,14 @@ export const writeInvoices = async (tx: Db, clock: Clock, opts: WriteOptions, in
       });
     }
     result.push({ id, number, payerId: inv.payerId, total: totals.totalMinor });
+    if (issued) {
+      toLedger.push({ id, kind: opts.kind, number, payerId: inv.payerId, issueDate: opts.issueDate, creditsInvoiceId: inv.creditsInvoiceId ?? null, lines });
+    }
     // Invoices go in before their lines (foreign key), so lines are flushed right after a chunk of invoices.
     if (invoiceRows.length >= INVOICE_CHUNK) await flush(true);
   }
   await flush(true);
+  await recordIssuedInvoices(tx, { clock }, opts.createdBy, toLedger);
   return result;
 };
 

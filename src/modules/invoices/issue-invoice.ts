@@ -2,6 +2,8 @@ import { inTransaction } from '../../db/database.ts';
 import { validation } from '../../kernel/app-error.ts';
 import { isIsoDate } from '../../kernel/dates.ts';
 import { recordAudit } from '../audit/index.ts';
+import { recordIssuedInvoiceIds } from '../ledger/index.ts';
+import { applyCustomerCreditInTx } from '../payments/index.ts';
 import { orgToday } from '../catalog/index.ts';
 import { assertNotNegativeTotal, type ChangedBy, type Invoice, type InvoiceDeps } from './invoice.ts';
 import { addDays, getInvoice, issuedColumns, loadIssueSettings, loadPayerSnapshots, takeInvoiceNumbers } from './invoice-store.ts';
@@ -34,6 +36,9 @@ export const issueInvoice = async (deps: InvoiceDeps, by: ChangedBy, id: string,
       .set({ ...issuedColumns(settings, draft.kind, number, payer, issueDate, addDays(issueDate, settings.dueDays), now), version: draft.version + 1 })
       .where('id', '=', id)
       .execute();
+    await recordIssuedInvoiceIds(tx, deps, by.actor.name ?? by.actor.type, [id]);
+    // The payer's customer credit pays what it can of the new invoice.
+    if (draft.kind === 'invoice') await applyCustomerCreditInTx(tx, deps, by, [draft.payerId], { date: issueDate, tryLocks: true });
     const issued = await getInvoice(tx, id);
     await recordAudit(tx, deps.clock, by.actor, {
       entityType: 'invoice',

@@ -1,6 +1,7 @@
 import { inTransaction, lockResource } from '../../db/database.ts';
 import { conflict } from '../../kernel/app-error.ts';
 import { recordAudit } from '../audit/index.ts';
+import { recordVoidedInvoice } from '../ledger/index.ts';
 import { assertReason, type ChangedBy, type Invoice, type InvoiceDeps } from './invoice.ts';
 import { getInvoice } from './invoice-store.ts';
 
@@ -29,6 +30,8 @@ export const voidInvoice = async (deps: InvoiceDeps, by: ChangedBy, id: string, 
       .where('id', '=', id)
       .where('status', '=', 'issued')
       .execute();
+    // The ledger mirrors the invoice's posting with a new entry (postings are never changed).
+    await recordVoidedInvoice(tx, deps, by.actor.name ?? by.actor.type, id);
     await recordAudit(tx, deps.clock, by.actor, {
       entityType: 'invoice',
       entityId: id,

@@ -8,6 +8,7 @@ import { IconAlert, IconMail, IconPaperclip } from '../ui/icons.tsx';
 import { useT, type Translate } from '../ui/language.tsx';
 import { oneOf, parseListSearch, str, useUrlSearch } from '../ui/search.ts';
 import type { Mail, MailDetail, MailStatus } from '../ui/types.ts';
+import { CommunicationsTabs } from '../documents/mail-templates.tsx';
 
 const STATUSES: readonly MailStatus[] = ['queued', 'sent', 'stored', 'failed'];
 const STATUS_COLORS: Record<MailStatus, string> = { queued: 'yellow', sent: 'green', stored: 'blue', failed: 'red' };
@@ -140,6 +141,8 @@ export const OutboxPage = () => {
     { key: 'sent', header: t('outbox.sent'), sort: 'sent_at', width: 150, render: (m) => <Text size="sm" c={m.sentAt ? undefined : 'dimmed'} style={{ whiteSpace: 'nowrap' }}>{fmt.dateTime(m.sentAt)}</Text> },
   ];
   return (
+    <>
+    <CommunicationsTabs />
     <Page title={t('outbox.title')} intro={t('outbox.intro')}>
       <DataTable
         testId="outbox-table"
@@ -166,5 +169,6 @@ export const OutboxPage = () => {
         <Box>{open && <MessageView id={open} />}</Box>
       </Drawer>
     </Page>
+    </>
   );
 };

@@ -41,6 +41,7 @@ import {
   IconUsersGroup,
   IconWallet,
   IconBilling,
+  IconPayments,
 } from '../ui/icons.tsx';
 import { useLanguage, useT, type Translate } from '../ui/language.tsx';
 import { notifySuccess } from '../ui/notify.tsx';
@@ -50,6 +51,7 @@ import { Card, ConsentsCard, ContactForCard, HouseholdCard, Muted, OrganizationC
 import { BackLink, countryName, KindBadge, memberNo, useContact, useCustomFields, useInvalidateContacts } from './shared.tsx';
 import type { Contact, CustomField, FieldValue } from './types.ts';
 import { ChargesCard, SubscriptionsCard } from '../subscriptions/subscriptions-section.tsx';
+import { BalanceCard } from '../payments/contact-balance.tsx';
 
 const icon = (I: (p: { size?: number }) => ReactNode) => (
   <Box c="guild.7" style={{ display: 'flex' }}>
@@ -421,6 +423,7 @@ export const ContactPage = () => {
         <Grid.Col span={{ base: 12, md: 4 }}>
           <Stack gap="md">
             {c.kind === 'person' && <HouseholdCard contact={c} canEdit={canEdit} icon={icon(IconHome)} />}
+            {can('payments', 'read') && !erased && <BalanceCard contactId={c.id} icon={icon(IconPayments)} />}
             <PayerCard contact={c} canEdit={canEdit} icon={icon(IconWallet)} />
             <NoteCard key={c.version} c={c} canEdit={canEdit} t={t} />
             <Text size="xs" c="dimmed" px={4}>

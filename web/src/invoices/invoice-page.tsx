@@ -12,6 +12,8 @@ import { notifySuccess } from '../ui/notify.tsx';
 import { useCan } from '../ui/session.ts';
 import { PeriodText, sourceLabel } from '../billing/totals.tsx';
 import { CreditNoteModal, creditableLines } from './credit-note-modal.tsx';
+import { InvoiceDocuments } from '../documents/invoice-documents.tsx';
+import { InvoicePaymentsSection, RecordPaymentButton, WriteOffButton } from '../payments/invoice-payments.tsx';
 import { InvoiceStatusBadge, INVOICES_KEY, invoiceTitle, kindLabel, originLabel, quantityText, useInvalidateInvoices } from './shared.tsx';
 import type { Invoice, Money } from './types.ts';
 
@@ -69,6 +71,8 @@ export const InvoicePage = () => {
   const invalidate = useInvalidateInvoices();
   const [creditOpen, credit] = useDisclosure(false);
   const [voidOpen, voidModal] = useDisclosure(false);
+  // After a draft is issued, offer to send it (documents).
+  const [offerSend, setOfferSend] = useState(false);
   const query = useQuery({ queryKey: [INVOICES_KEY, 'one', id], queryFn: () => api.get<Invoice>(`/invoices/${encodeURIComponent(id)}`) });
   const credited = useQuery({
     queryKey: [INVOICES_KEY, 'one', query.data?.creditsInvoiceId ?? '', 'header'],
@@ -80,6 +84,7 @@ export const InvoicePage = () => {
     onSuccess: async (inv) => {
       await invalidate();
       notifySuccess(t('invoices.issued', { number: inv.number ?? '' }));
+      setOfferSend(true);
     },
   });
   const remove = useMutation({
@@ -120,6 +125,8 @@ export const InvoicePage = () => {
         </Button>
       )}
       {canCredit && <Button onClick={credit.open}>{t('invoices.credit')}</Button>}
+      <WriteOffButton invoice={inv} />
+      <RecordPaymentButton invoice={inv} />
     </>
   );
 
@@ -323,6 +330,8 @@ export const InvoicePage = () => {
           </Paper>
         </SimpleGrid>
 
+        <InvoicePaymentsSection invoice={inv} />
+
         {inv.creditNotes.length > 0 && (
           <Paper withBorder p="md" radius="md" data-testid="credit-notes">
             <Title order={3} fz="sm" mb="xs">
@@ -354,6 +363,8 @@ export const InvoicePage = () => {
             </Table>
           </Paper>
         )}
+
+        <InvoiceDocuments invoice={inv} offerSend={offerSend} onOfferClosed={() => setOfferSend(false)} />
       </Stack>
       {canCredit && <CreditNoteModal invoice={inv} opened={creditOpen} onClose={credit.close} />}
       {canVoid && <VoidModal invoice={inv} opened={voidOpen} onClose={voidModal.close} />}

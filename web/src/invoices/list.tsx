@@ -4,6 +4,7 @@ import { useRouter } from '@tanstack/react-router';
 import { api } from '../ui/api.ts';
 import { Page } from '../ui/components.tsx';
 import { DataTable, NewButton, useList, type Column } from '../ui/data-table.tsx';
+import { MassSendButton } from '../documents/mass-send.tsx';
 import { useFormat } from '../ui/format.ts';
 import { useT } from '../ui/language.tsx';
 import { oneOf, parseListSearch, str, useUrlSearch } from '../ui/search.ts';
@@ -78,7 +79,14 @@ export const InvoicesPage = () => {
     <Page
       title={t('invoices.title')}
       intro={t('invoices.intro')}
-      actions={can('billing', 'update') ? <NewButton label={t('invoices.new')} onClick={() => void router.navigate({ href: '/billing/invoices/new' })} /> : undefined}
+      actions={
+        can('billing', 'update') ? (
+          <Group gap="sm">
+            <MassSendButton filters={{ status, kind, open, billingRunId, issueDateFrom, issueDateTo, q }} />
+            <NewButton label={t('invoices.new')} onClick={() => void router.navigate({ href: '/billing/invoices/new' })} />
+          </Group>
+        ) : undefined
+      }
     >
       <DataTable
         columns={columns}

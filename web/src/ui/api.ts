@@ -129,13 +129,36 @@ const upload = <T>(path: string, file: Blob, onProgress?: (fraction: number) => 
     xhr.send(file);
   });
 
+/** POST JSON and take a binary answer (a PDF preview, say), with the response headers; errors as ApiError. */
+const postBlob = async (path: string, body: unknown): Promise<{ blob: Blob; headers: Headers }> => {
+  const headers: Record<string, string> = { accept: 'application/pdf, application/json', 'content-type': 'application/json' };
+  if (csrfToken) headers['x-csrf-token'] = csrfToken;
+  let res: Response;
+  try {
+    res = await fetch(`/api/v1${path}`, { method: 'POST', headers, credentials: 'same-origin', body: JSON.stringify(body) });
+  } catch {
+    throw new ApiError(0, 'network', 'The server could not be reached. Check your connection and try again.');
+  }
+  if (res.ok) return { blob: await res.blob(), headers: res.headers };
+  let err: { code?: string; message?: string; details?: unknown } | undefined;
+  try {
+    err = ((await res.json()) as { error?: typeof err }).error;
+  } catch {
+    err = undefined;
+  }
+  if (res.status === 401) unauthenticatedHandler?.();
+  throw new ApiError(res.status, err?.code ?? `http_${res.status}`, err?.message ?? `The server answered ${res.status} ${res.statusText}.`, err?.details);
+};
+
 export const api = {
   get: <T>(path: string, query?: Query) => request<T>('GET', path, undefined, query),
   post: <T>(path: string, body?: unknown) => request<T>('POST', path, body ?? {}),
   patch: <T>(path: string, body: unknown) => request<T>('PATCH', path, body),
+  put: <T>(path: string, body: unknown) => request<T>('PUT', path, body),
   del: <T = void>(path: string) => request<T>('DELETE', path),
   text: getText,
   upload,
+  postBlob,
 };
 
 /** The address of a download (CSV, JSON) under /api/v1, for a plain link the browser saves. */

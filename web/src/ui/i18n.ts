@@ -9,6 +9,9 @@ import { catalogEn, catalogNb } from '../catalog/messages.ts';
 import { subscriptionsEn, subscriptionsNb } from '../subscriptions/messages.ts';
 import { billingEn, billingNb } from '../billing/messages.ts';
 import { invoicesEn, invoicesNb } from '../invoices/messages.ts';
+import { ledgerEn, ledgerNb } from '../ledger/messages.ts';
+import { paymentsEn, paymentsNb } from '../payments/messages.ts';
+import { documentsEn, documentsNb } from '../documents/messages.ts';
 
 export const en = {
   'app.name': 'Guildhall',
@@ -298,6 +301,9 @@ export const en = {
   ...subscriptionsEn,
   ...billingEn,
   ...invoicesEn,
+  ...documentsEn,
+  ...ledgerEn,
+  ...paymentsEn,
 } as const satisfies Record<string, string>;
 
 export type MessageKey = keyof typeof en;
@@ -590,4 +596,7 @@ export const nb: Record<MessageKey, string> = {
   ...subscriptionsNb,
   ...billingNb,
   ...invoicesNb,
+  ...ledgerNb,
+  ...paymentsNb,
+  ...documentsNb,
 };

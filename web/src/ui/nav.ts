@@ -39,8 +39,8 @@ export const NAV: NavSection[] = [
     items: [
       { path: '/contacts', label: 'nav.contacts', icon: IconContacts, access: { area: 'contacts', level: 'read' } },
       { path: '/billing', label: 'nav.billing', icon: IconBilling, access: { area: 'billing', level: 'read' } },
-      { path: '/payments', label: 'nav.payments', icon: IconPayments, access: { area: 'payments', level: 'read' }, soon: true },
-      { path: '/ledger', label: 'nav.ledger', icon: IconLedger, access: { area: 'ledger', level: 'read' }, soon: true },
+      { path: '/payments', label: 'nav.payments', icon: IconPayments, access: { area: 'payments', level: 'read' } },
+      { path: '/ledger', label: 'nav.ledger', icon: IconLedger, access: { area: 'ledger', level: 'read' } },
     ],
   },
   {

@@ -1,0 +1,112 @@
+import { sql, type Kysely } from 'kysely';
+import { toBigInt, toNumber } from '../../db/database.ts';
+import type { DB } from '../../db/schema.ts';
+import { notFound } from '../../kernel/app-error.ts';
+import type { Clock } from '../../kernel/clock.ts';
+import { money } from '../../kernel/money.ts';
+import type { Config } from '../../config.ts';
+import { mailDeps, queueMail } from '../mail/index.ts';
+import { planDelivery } from './delivery-plan.ts';
+import { formatter, paymentMethodText, type Formatter } from './format.ts';
+import { renderMailText } from './mail-template.ts';
+import { loadOrganization, organizationValues, type OrganizationProfile } from './organization.ts';
+import { mailTemplateText } from './template-store.ts';
+
+/**
+ * The e-mails about an account that carry no document: the receipt when a payment is recorded,
+ * and the welcome to a new member. The payments and contacts modules call these inside their own
+ * transactions; staff edit the texts like every other template.
+ */
+
+type Db = Kysely<DB>;
+
+/** What a contact still owes on its invoices (open amounts), for {{account.amountDue}}. */
+const openTotal = async (db: Db, contactId: string): Promise<bigint> => {
+  const { rows } = await sql<{ s: string | number | null }>`select sum(i.total_minor - i.paid_minor + coalesce((select sum(c.total_minor) from invoice c where c.credits_invoice_id = i.id and c.kind = 'credit_note' and c.status = 'issued'), 0)) as s
+    from invoice i where i.payer_id = ${contactId} and i.kind = 'invoice' and i.status = 'issued'`.execute(db);
+  const s = toBigInt(rows[0]?.s);
+  return s > 0n ? s : 0n;
+};
+
+/** The values of the receipt e-mail for a payment (read from the payments tables). */
+export const receiptValues = async (db: Db, org: OrganizationProfile, fmt: Formatter, paymentId: string): Promise<Record<string, string> & { contactId: string }> => {
+  const p = await db
+    .selectFrom('payment')
+    .innerJoin('contact', 'contact.id', 'payment.contact_id')
+    .select(['payment.id', 'payment.contact_id', 'payment.number', 'payment.received_on', 'payment.amount_minor', 'payment.currency', 'payment.method', 'payment.reference', 'contact.display_name', 'contact.member_number'])
+    .where('payment.id', '=', paymentId)
+    .executeTakeFirst();
+  if (!p) throw notFound('The payment');
+  const allocated = await db
+    .selectFrom('payment_allocation as a')
+    .innerJoin('invoice as i', 'i.id', 'a.invoice_id')
+    .select(['i.number'])
+    .where('a.payment_id', '=', paymentId)
+    .where('a.kind', '=', 'payment')
+    .orderBy('i.number')
+    .execute();
+  return {
+    contactId: p.contact_id,
+    ...organizationValues(org),
+    'payer.name': p.display_name,
+    'payer.memberNumber': p.member_number === null ? '' : String(toNumber(p.member_number)),
+    'payment.number': p.number === null ? '' : String(toNumber(p.number)),
+    'payment.date': fmt.date(p.received_on),
+    'payment.amount': fmt.money(money(toBigInt(p.amount_minor), p.currency)),
+    'payment.method': paymentMethodText(fmt.language, p.method),
+    'payment.reference': p.reference ?? '',
+    'payment.invoices': [...new Set(allocated.map((a) => (a.number === null ? '' : String(toNumber(a.number)))))].filter(Boolean).join(', '),
+    'account.amountDue': fmt.money(money(await openTotal(db, p.contact_id), org.currency)),
+  };
+};
+
+export interface MailDepsInput {
+  clock: Clock;
+  config: Pick<Config, 'mailFrom' | 'publicUrl'>;
+}
+
+/**
+ * Queues the receipt e-mail for a recorded payment, in the caller's transaction, to the payer (and
+ * an organization's contact persons). Returns the outbox ids; none when nobody has an address.
+ */
+export const queueReceiptMail = async (tx: Db, deps: MailDepsInput, paymentId: string): Promise<string[]> => {
+  const org = await loadOrganization(tx);
+  const base = await receiptValues(tx, org, formatter(org.locale, org.language), paymentId);
+  const plan = await planDelivery(tx, base.contactId, { channel: 'email', orgLanguage: org.language }).catch(() => null);
+  if (!plan) return [];
+  const md = await mailDeps({ db: tx, clock: deps.clock, config: deps.config }, tx);
+  const ids: string[] = [];
+  for (const r of plan.recipients) {
+    const values = r.language === org.language ? base : await receiptValues(tx, org, formatter(org.locale, r.language), paymentId);
+    const m = renderMailText(await mailTemplateText(tx, 'receipt', r.language), { ...values, 'recipient.name': r.name });
+    ids.push(await queueMail(tx, md, { to: [r.email], subject: m.subject, text: m.body, replyTo: org.billingEmail || undefined, relatedType: 'payment', relatedId: paymentId }));
+  }
+  return ids;
+};
+
+/** The values of the welcome e-mail for a contact. */
+export const welcomeValues = async (db: Db, org: OrganizationProfile, contactId: string, publicUrl: string): Promise<Record<string, string>> => {
+  const c = await db.selectFrom('contact').select(['display_name', 'first_names', 'last_name', 'member_number']).where('id', '=', contactId).executeTakeFirst();
+  if (!c) throw notFound('The contact');
+  return {
+    ...organizationValues(org),
+    'member.name': [c.first_names, c.last_name].filter(Boolean).join(' ') || c.display_name,
+    'member.number': c.member_number === null ? '' : String(toNumber(c.member_number)),
+    'portal.url': publicUrl,
+  };
+};
+
+/** Queues the welcome e-mail to a new member, in the caller's transaction. */
+export const queueWelcomeMail = async (tx: Db, deps: MailDepsInput, contactId: string): Promise<string[]> => {
+  const org = await loadOrganization(tx);
+  const values = await welcomeValues(tx, org, contactId, deps.config.publicUrl);
+  const plan = await planDelivery(tx, contactId, { channel: 'email', orgLanguage: org.language }).catch(() => null);
+  if (!plan) return [];
+  const md = await mailDeps({ db: tx, clock: deps.clock, config: deps.config }, tx);
+  const ids: string[] = [];
+  for (const r of plan.recipients) {
+    const m = renderMailText(await mailTemplateText(tx, 'welcome', r.language), { ...values, 'recipient.name': r.name });
+    ids.push(await queueMail(tx, md, { to: [r.email], subject: m.subject, text: m.body, replyTo: org.billingEmail || undefined, relatedType: 'contact', relatedId: contactId }));
+  }
+  return ids;
+};

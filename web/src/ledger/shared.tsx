@@ -1,0 +1,178 @@
+import type { ReactNode } from 'react';
+import { Badge, Box, Button, Group, Menu, Tabs, Text, Tooltip } from '@mantine/core';
+import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { Outlet, useLocation, useRouter } from '@tanstack/react-router';
+import { api, downloadUrl } from '../ui/api.ts';
+import { RequireAccess } from '../ui/components.tsx';
+import { useFormat } from '../ui/format.ts';
+import { IconCheck, IconAlert, IconChevronDown, IconDownload } from '../ui/icons.tsx';
+import { useT, type Translate } from '../ui/language.tsx';
+import type { MessageKey } from '../ui/i18n.ts';
+import type { Area } from '../ui/types.ts';
+import { ENTRY_KINDS, type CheckResult, type Money, type VerifyResult } from './types.ts';
+
+export const LEDGER_KEY = 'ledger';
+export const num = { fontVariantNumeric: 'tabular-nums', whiteSpace: 'nowrap' } as const;
+
+/** Refreshes every ledger query (after a posting, an import or a journal). */
+export const useInvalidateLedger = () => {
+  const queryClient = useQueryClient();
+  return () => queryClient.invalidateQueries({ queryKey: [LEDGER_KEY] });
+};
+
+export const entryKindLabel = (t: Translate, kind: string) => (ENTRY_KINDS.includes(kind as never) ? t(`ledger.kind.${kind as (typeof ENTRY_KINDS)[number]}`) : kind);
+
+/** Money, or a dimmed dash for zero (debit/credit columns read better that way). */
+export const MoneyCell = ({ m, dimZero = true, fw }: { m: Money; dimZero?: boolean; fw?: number }) => {
+  const fmt = useFormat();
+  if (dimZero && m.minor === '0')
+    return (
+      <Text size="sm" c="dimmed" span>
+        –
+      </Text>
+    );
+  return (
+    <Text size="sm" style={num} span fw={fw} c={m.minor.startsWith('-') ? 'red.7' : undefined}>
+      {fmt.money(m.minor, m.currency)}
+    </Text>
+  );
+};
+
+/** Tabs for an area's sub-pages as real links, the page below. */
+export const AreaTabs = ({ area, label, pages, aside }: { area: Area; label: string; pages: Array<{ path: string; label: MessageKey }>; aside?: ReactNode }) => {
+  const t = useT();
+  const router = useRouter();
+  const { pathname } = useLocation();
+  const current = pages.find((p) => pathname === p.path || pathname.startsWith(`${p.path}/`))?.path ?? null;
+  return (
+    <RequireAccess area={area}>
+      <Box maw={1280} mx="auto" mb="lg">
+        <Group justify="space-between" gap="sm" wrap="wrap">
+          <Tabs value={current} variant="pills" radius="md" onChange={(v) => v && void router.navigate({ href: v })}>
+            <Tabs.List aria-label={label}>
+              {pages.map((p) => (
+                <Tabs.Tab
+                  key={p.path}
+                  value={p.path}
+                  renderRoot={(props) => (
+                    <a
+                      {...props}
+                      href={p.path}
+                      onClick={(e) => {
+                        if (e.metaKey || e.ctrlKey || e.shiftKey || e.button !== 0) return;
+                        e.preventDefault();
+                        (props.onClick as ((e: React.MouseEvent) => void) | undefined)?.(e);
+                      }}
+                    />
+                  )}
+                >
+                  {t(p.label)}
+                </Tabs.Tab>
+              ))}
+            </Tabs.List>
+          </Tabs>
+          {aside}
+        </Group>
+      </Box>
+      <Outlet />
+    </RequireAccess>
+  );
+};
+
+/** Chain intact / first bad entry, and whether the books check out (A/R against invoices, credit against receipts). */
+export const LedgerStatus = () => {
+  const t = useT();
+  const fmt = useFormat();
+  const verify = useQuery({ queryKey: [LEDGER_KEY, 'verify'], queryFn: () => api.get<VerifyResult>('/ledger/verify'), staleTime: 30_000 });
+  const check = useQuery({ queryKey: [LEDGER_KEY, 'check'], queryFn: () => api.get<CheckResult>('/ledger/check'), staleTime: 30_000 });
+  const v = verify.data;
+  const c = check.data;
+  return (
+    <Group gap={6} data-testid="ledger-status">
+      {verify.isPending ? (
+        <Badge variant="light" color="gray">
+          {t('ledger.verify.checking')}
+        </Badge>
+      ) : v ? (
+        <Tooltip
+          multiline
+          w={320}
+          withinPortal
+          label={
+            v.ok
+              ? t('ledger.verify.okHint', { entries: fmt.number(v.entries), journals: fmt.number(v.journals), hash: v.head ? v.head.hash.slice(0, 12) : '—' })
+              : (v.firstBad?.message ?? '')
+          }
+        >
+          <Badge
+            variant="light"
+            color={v.ok ? 'green' : 'red'}
+            leftSection={v.ok ? <IconCheck size={12} /> : <IconAlert size={12} />}
+            data-testid="ledger-verify"
+            style={{ cursor: 'help' }}
+          >
+            {v.ok
+              ? t('ledger.verify.ok')
+              : v.firstBad
+                ? t(v.firstBad.type === 'journal' ? 'ledger.verify.badJournal' : 'ledger.verify.badEntry', { seq: v.firstBad.seq })
+                : t('ledger.verify.bad')}
+          </Badge>
+        </Tooltip>
+      ) : null}
+      {c && (
+        <Tooltip multiline w={360} withinPortal label={c.ok ? t('ledger.check.okHint') : c.violations.slice(0, 5).join(' · ')}>
+          <Badge variant="light" color={c.ok ? 'green' : 'red'} leftSection={c.ok ? <IconCheck size={12} /> : <IconAlert size={12} />} data-testid="ledger-check" style={{ cursor: 'help' }}>
+            {c.ok ? t('ledger.check.ok') : t('ledger.check.bad', { count: c.violations.length })}
+          </Badge>
+        </Tooltip>
+      )}
+    </Group>
+  );
+};
+
+export const ExportMenu = ({ to }: { to?: string }) => {
+  const t = useT();
+  return (
+    <Menu position="bottom-end" withinPortal>
+      <Menu.Target>
+        <Button variant="default" size="xs" leftSection={<IconDownload size={14} />} rightSection={<IconChevronDown size={12} />}>
+          {t('ledger.export')}
+        </Button>
+      </Menu.Target>
+      <Menu.Dropdown>
+        <Menu.Item component="a" href={downloadUrl('/ledger/export', { format: 'hledger', to })} download>
+          {t('ledger.export.hledger')}
+        </Menu.Item>
+        <Menu.Item component="a" href={downloadUrl('/ledger/export', { format: 'csv', to })} download>
+          {t('ledger.export.csv')}
+        </Menu.Item>
+      </Menu.Dropdown>
+    </Menu>
+  );
+};
+
+const LEDGER_PAGES: Array<{ path: string; label: MessageKey }> = [
+  { path: '/ledger/trial-balance', label: 'ledger.tab.trialBalance' },
+  { path: '/ledger/entries', label: 'ledger.tab.entries' },
+  { path: '/ledger/journals', label: 'ledger.tab.journals' },
+  { path: '/ledger/accounts', label: 'ledger.tab.accounts' },
+  { path: '/ledger/holding', label: 'ledger.tab.holding' },
+];
+
+/** The Ledger area: tabs, the chain status and the export on every page. */
+export const LedgerArea = () => {
+  const t = useT();
+  return (
+    <AreaTabs
+      area="ledger"
+      label={t('ledger.area')}
+      pages={LEDGER_PAGES}
+      aside={
+        <Group gap="sm">
+          <LedgerStatus />
+          <ExportMenu />
+        </Group>
+      }
+    />
+  );
+};
