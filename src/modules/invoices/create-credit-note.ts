@@ -1,6 +1,7 @@
 import { inTransaction, lockResource } from '../../db/database.ts';
 import { conflict } from '../../kernel/app-error.ts';
 import { recordAudit } from '../audit/index.ts';
+import { applyCustomerCreditInTx } from '../payments/index.ts';
 import { orgToday } from '../catalog/index.ts';
 import { assertReason, creditAmounts, type ChangedBy, type CreditPick, type Invoice, type InvoiceDeps } from './invoice.ts';
 import { getInvoice, invoiceSnapshot, loadCredited, writeInvoices, type WriteLine } from './invoice-store.ts';
@@ -67,6 +68,9 @@ export const createCreditNote = async (deps: InvoiceDeps, by: ChangedBy, invoice
       { kind: 'credit_note', origin: 'credit', billingRunId: null, issueDate: await orgToday(tx, deps.clock), createdBy: by.actor.name ?? by.actor.type, status: 'issued' },
       [{ payerId: invoice.payerId, currency: invoice.currency, lines, note: reason, creditsInvoiceId: invoiceId }],
     );
+    // Crediting a paid invoice leaves it overpaid: the excess goes to the payer's customer credit and
+    // on to their other open invoices (skipped, and left for the next issue, if the payer is busy).
+    await applyCustomerCreditInTx(tx, deps, by, [invoice.payerId], { tryLocks: true });
     const note = await getInvoice(tx, written!.id);
     await recordAudit(tx, deps.clock, by.actor, { entityType: 'invoice', entityId: note.id, action: 'credit', after: invoiceSnapshot(note), requestId: by.requestId });
     return note;

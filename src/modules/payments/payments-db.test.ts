@@ -328,7 +328,9 @@ withCtx('a credit note on a paid invoice: the excess goes back to credit, which 
   await pay(ctx, { contactId: p.id, amount: '400' });
   const full = await getInvoice(ctx.db, a.id);
   await createCreditNote(ctx, by, a.id, { reason: 'Course cancelled', lines: [{ lineId: full.lines[0]!.id, quantity: '0.25' }] });
-  assert.deepEqual(await minor(ctx, a.id), { status: 'paid', paid: 40000n, open: -10000n });
+  // The 100.00 credited on a paid invoice goes back to the payer's credit at once.
+  assert.deepEqual(await minor(ctx, a.id), { status: 'paid', paid: 30000n, open: 0n });
+  assert.equal((await customerCredit(ctx.db, [p.id])).get(p.id), 10000n);
   await books(ctx, p.id);
   await refused(refundCredit(ctx, by, { contactId: p.id, amount: '100.01', method: 'bank_transfer' }), 'conflict', /has 100\.00 NOK in customer credit/);
   const refund = await refundCredit(ctx, by, { contactId: p.id, amount: '60', method: 'bank_transfer', reference: 'Transfer 7' });
@@ -349,14 +351,16 @@ withCtx('a credit note on a paid invoice: the excess goes back to credit, which 
   assert.equal(balance.refunded.minor, 10000n);
   await books(ctx, p.id);
 
-  // Staff can settle by hand: a credit note on a paid invoice, then apply-credit puts the excess on the next invoice.
+  // A credit note on a paid invoice puts the excess on the payer's next open invoice; settling by hand then finds nothing left to do.
   const b = await invoice(ctx, p.id, '50.00');
   await pay(ctx, { contactId: p.id, amount: '50' });
   const c = await invoice(ctx, p.id, '30.00');
   await createCreditNote(ctx, by, b.id, { reason: 'Refund' });
+  assert.deepEqual(await minor(ctx, c.id), { status: 'paid', paid: 3000n, open: 0n });
+  assert.equal((await customerCredit(ctx.db, [p.id])).get(p.id), 2000n);
   const settled = await applyCustomerCredit(ctx, by, p.id);
-  assert.deepEqual(settled.released.map((r) => r.amountMinor), [5000n]);
-  assert.deepEqual(settled.applied.map((r) => [r.invoiceId, r.amountMinor]), [[c.id, 3000n]]);
+  assert.deepEqual(settled.released, []);
+  assert.deepEqual(settled.applied, []);
   assert.equal(settled.creditLeftMinor, 2000n);
   await books(ctx, p.id);
 });
