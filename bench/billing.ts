@@ -2,7 +2,8 @@
  * The daily billing run at size (issue 7): an organization of N members on a fresh database, every
  * subscription due on one day, billed end to end by the real `runBilling`; against a floor of the
  * same invoice and line rows inserted into bare tables and the same subscription updates applied to
- * a bare copy, with plain multi-row statements in the same number of transactions, and nothing else.
+ * a bare copy, with plain multi-row statements in the same number of transactions, and nothing else;
+ * on PostgreSQL also against a COPY floor (the same rows with COPY FROM STDIN, see `copyPage`).
  *
  * The organization is written with multi-row INSERTs straight into the tables (generation is not
  * what is measured): mostly ORD renewals, households (FM1 invoiced, FM2 following and free), special
@@ -10,19 +11,23 @@
  * products, lockers by the quarter, a monthly account type with metered usage, recurring and queued
  * charges.
  */
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import { sql, type Kysely } from 'kysely';
+import pg from 'pg';
+import { from as copyFrom } from 'pg-copy-streams';
 import type { DB } from '../src/db/schema.ts';
 import { frozenDayClock } from '../src/kernel/clock.ts';
 import { parseDate } from '../src/kernel/dates.ts';
 import { cliActor } from '../src/modules/audit/index.ts';
-import { runBilling } from '../src/modules/billing/index.ts';
+import { runBilling, type RunResult } from '../src/modules/billing/index.ts';
 import { createAccountType, createProduct } from '../src/modules/catalog/index.ts';
 import { getSetting } from '../src/modules/settings/index.ts';
 import { contactAt } from './contacts.ts';
 import { memorySampler, prng, time, type BenchDatabase, type BenchRow } from './lib.ts';
 
 /** The day everything is due (a Monday; no month-end clamping involved). */
-const DUE = '2026-03-02';
+export const DUE = '2026-03-02';
 const GENERATED_AT = '2025-01-01T00:00:00.000Z';
 const BATCH = 500;
 
@@ -77,7 +82,7 @@ interface Generated {
   queued: number;
 }
 
-const generate = async (db: Kysely<DB>, size: number): Promise<Generated> => {
+export const generate = async (db: Kysely<DB>, size: number): Promise<Generated> => {
   const clock = frozenDayClock(parseDate(DUE));
   const by = { actor: cliActor('bench') };
   const priceFrom = '2020-01-01';
@@ -249,6 +254,13 @@ const createFloorTables = async (db: Kysely<DB>, kind: 'sqlite' | 'postgres') =>
     await sql`insert into bench_floor_sub select * from subscription`.execute(db);
     await sql`alter table bench_floor_sub add primary key (id)`.execute(db);
     await sql`analyze bench_floor_sub`.execute(db);
+    // The COPY floor writes into its own bare tables, so the two floors never see each other's rows.
+    await sql`create table bench_copy_invoice (like invoice)`.execute(db);
+    await sql`create table bench_copy_line (like invoice_line)`.execute(db);
+    await sql`create table bench_copy_sub (like subscription)`.execute(db);
+    await sql`insert into bench_copy_sub select * from subscription`.execute(db);
+    await sql`alter table bench_copy_sub add primary key (id)`.execute(db);
+    await sql`analyze bench_copy_sub`.execute(db);
   } else {
     await sql`create table bench_floor_invoice as select * from invoice where 0`.execute(db);
     await sql`create table bench_floor_line as select * from invoice_line where 0`.execute(db);
@@ -257,13 +269,57 @@ const createFloorTables = async (db: Kysely<DB>, kind: 'sqlite' | 'postgres') =>
   }
 };
 
+/** One value in COPY's text format: \\N for NULL, backslash escapes for the characters that would end a field or row. */
+const copyText = (v: unknown): string => {
+  if (v === null || v === undefined) return '\\N';
+  const t = v instanceof Date ? v.toISOString() : String(v);
+  return /[\\\t\n\r]/.test(t) ? t.replace(/\\/g, '\\\\').replace(/\t/g, '\\t').replace(/\n/g, '\\n').replace(/\r/g, '\\r') : t;
+};
+
+/** COPY … FROM STDIN of rows (objects with the same keys) into a table, in chunks of 500 rows of text. */
+const copyRows = async (client: pg.Client, table: string, rows: Record<string, unknown>[]) => {
+  if (!rows.length) return;
+  const columns = Object.keys(rows[0]!);
+  const chunks = function* () {
+    for (let i = 0; i < rows.length; i += BATCH) {
+      let text = '';
+      for (const r of rows.slice(i, i + BATCH)) text += columns.map((c) => copyText(r[c])).join('\t') + '\n';
+      yield text;
+    }
+  };
+  await pipeline(Readable.from(chunks()), client.query(copyFrom(`copy ${table} (${columns.map((c) => `"${c}"`).join(', ')}) from stdin`)));
+};
+
+/**
+ * The COPY floor of one page on PostgreSQL: the invoices and lines with COPY FROM STDIN into bare
+ * tables, and the subscription updates as COPY into a staging table and one UPDATE … FROM it, in one
+ * transaction on a plain pg client (what a bulk loader would do).
+ */
+const copyPage = async (client: pg.Client, invoices: Record<string, unknown>[], lines: Record<string, unknown>[], subs: Record<string, unknown>[]) => {
+  await client.query('begin');
+  try {
+    await copyRows(client, 'bench_copy_invoice', invoices);
+    await copyRows(client, 'bench_copy_line', lines);
+    if (subs.length) {
+      await client.query(`create temp table bench_sub_stage on commit drop as select id, ${SUB_COLUMNS.join(', ')} from bench_copy_sub with no data`);
+      await copyRows(client, 'bench_sub_stage', subs);
+      await client.query(`update bench_copy_sub as s set ${SUB_COLUMNS.map((c) => `${c} = v.${c}`).join(', ')} from bench_sub_stage as v where s.id = v.id`);
+    }
+    await client.query('commit');
+  } catch (e) {
+    await client.query('rollback').catch(() => {});
+    throw e;
+  }
+};
+
 /**
  * Writes the run's invoices and lines into bare tables (same columns, no index, key or trigger) with
  * multi-row INSERTs, and applies the run's subscription updates to a bare copy keyed by id with one
  * multi-row UPDATE … FROM (VALUES …) per page, in as many transactions as the run used. Only the
- * writing is timed; reading the rows back to write them is not.
+ * writing is timed; reading the rows back to write them is not. On PostgreSQL (with `copyUrl`) the
+ * same pages are also written with COPY (`copyPage`) and timed apart: `copyMs`.
  */
-const measureFloor = async (db: Kysely<DB>, kind: 'sqlite' | 'postgres', runId: string, batches: number): Promise<{ ms: number; rows: number }> => {
+const measureFloor = async (db: Kysely<DB>, kind: 'sqlite' | 'postgres', runId: string, batches: number, copyUrl?: string): Promise<{ ms: number; rows: number; copyMs?: number }> => {
   const invoiceCount = Number((await db.selectFrom('invoice').select((eb) => eb.fn.countAll().as('n')).where('billing_run_id', '=', runId).executeTakeFirstOrThrow()).n);
   const subCount = Number((await db.selectFrom('subscription').select((eb) => eb.fn.countAll().as('n')).where('created_at', '=', GENERATED_AT).executeTakeFirstOrThrow()).n);
   const pages = Math.max(1, batches);
@@ -273,48 +329,82 @@ const measureFloor = async (db: Kysely<DB>, kind: 'sqlite' | 'postgres', runId: 
   let afterSub = '';
   let ms = 0;
   let rows = 0;
-  for (let p = 0; p < pages; p++) {
-    const invoices = await db.selectFrom('invoice').selectAll().where('billing_run_id', '=', runId).where('id', '>', afterInvoice).orderBy('id').limit(invPage).execute();
-    const lines = invoices.length ? await db.selectFrom('invoice_line').selectAll().where('invoice_id', 'in', invoices.map((i) => i.id)).execute() : [];
-    const subs = await db
-      .selectFrom('subscription')
-      .select(['id', ...SUB_COLUMNS])
-      .where('created_at', '=', GENERATED_AT)
-      .where('id', '>', afterSub)
-      .orderBy('id')
-      .limit(subPage)
-      .execute();
-    if (!invoices.length && !subs.length) break;
-    afterInvoice = invoices[invoices.length - 1]?.id ?? afterInvoice;
-    afterSub = subs[subs.length - 1]?.id ?? afterSub;
-    const t = await time(() =>
-      db.transaction().execute(async (tx) => {
-        for (let i = 0; i < invoices.length; i += BATCH) await tx.insertInto('bench_floor_invoice' as 'invoice').values(invoices.slice(i, i + BATCH)).execute();
-        for (let i = 0; i < lines.length; i += BATCH) await tx.insertInto('bench_floor_line' as 'invoice_line').values(lines.slice(i, i + BATCH)).execute();
-        for (let i = 0; i < subs.length; i += 2000) {
-          const chunk = subs.slice(i, i + 2000);
-          const values = sql.join(chunk.map((s) => sql`(${s.id}, ${s.status}, ${s.fee_cursor}, ${s.usage_cursor}, ${s.end_date}, ${s.start_date}, ${s.anchor_day}, ${s.next_due}, ${s.version}, ${s.updated_at})`));
-          if (kind === 'postgres') {
-            await sql`update bench_floor_sub as s set status = v.status, fee_cursor = v.fee_cursor, usage_cursor = v.usage_cursor, end_date = v.end_date,
-                start_date = v.start_date, anchor_day = v.anchor_day::integer, next_due = v.next_due, version = v.version::integer, updated_at = v.updated_at
-              from (values ${values}) as v(id, status, fee_cursor, usage_cursor, end_date, start_date, anchor_day, next_due, version, updated_at)
-              where s.id = v.id`.execute(tx);
-          } else {
-            await sql`update bench_floor_sub set status = v.column2, fee_cursor = v.column3, usage_cursor = v.column4, end_date = v.column5,
-                start_date = v.column6, anchor_day = v.column7, next_due = v.column8, version = v.column9, updated_at = v.column10
-              from (values ${values}) as v where bench_floor_sub.id = v.column1`.execute(tx);
+  let copyMs = 0;
+  const client = kind === 'postgres' && copyUrl ? new pg.Client({ connectionString: copyUrl }) : null;
+  await client?.connect();
+  try {
+    for (let p = 0; p < pages; p++) {
+      const invoices = await db.selectFrom('invoice').selectAll().where('billing_run_id', '=', runId).where('id', '>', afterInvoice).orderBy('id').limit(invPage).execute();
+      const lines = invoices.length ? await db.selectFrom('invoice_line').selectAll().where('invoice_id', 'in', invoices.map((i) => i.id)).execute() : [];
+      const subs = await db
+        .selectFrom('subscription')
+        .select(['id', ...SUB_COLUMNS])
+        .where('created_at', '=', GENERATED_AT)
+        .where('id', '>', afterSub)
+        .orderBy('id')
+        .limit(subPage)
+        .execute();
+      if (!invoices.length && !subs.length) break;
+      afterInvoice = invoices[invoices.length - 1]?.id ?? afterInvoice;
+      afterSub = subs[subs.length - 1]?.id ?? afterSub;
+      const t = await time(() =>
+        db.transaction().execute(async (tx) => {
+          for (let i = 0; i < invoices.length; i += BATCH) await tx.insertInto('bench_floor_invoice' as 'invoice').values(invoices.slice(i, i + BATCH)).execute();
+          for (let i = 0; i < lines.length; i += BATCH) await tx.insertInto('bench_floor_line' as 'invoice_line').values(lines.slice(i, i + BATCH)).execute();
+          for (let i = 0; i < subs.length; i += 2000) {
+            const chunk = subs.slice(i, i + 2000);
+            const values = sql.join(chunk.map((s) => sql`(${s.id}, ${s.status}, ${s.fee_cursor}, ${s.usage_cursor}, ${s.end_date}, ${s.start_date}, ${s.anchor_day}, ${s.next_due}, ${s.version}, ${s.updated_at})`));
+            if (kind === 'postgres') {
+              await sql`update bench_floor_sub as s set status = v.status, fee_cursor = v.fee_cursor, usage_cursor = v.usage_cursor, end_date = v.end_date,
+                  start_date = v.start_date, anchor_day = v.anchor_day::integer, next_due = v.next_due, version = v.version::integer, updated_at = v.updated_at
+                from (values ${values}) as v(id, status, fee_cursor, usage_cursor, end_date, start_date, anchor_day, next_due, version, updated_at)
+                where s.id = v.id`.execute(tx);
+            } else {
+              await sql`update bench_floor_sub set status = v.column2, fee_cursor = v.column3, usage_cursor = v.column4, end_date = v.column5,
+                  start_date = v.column6, anchor_day = v.column7, next_due = v.column8, version = v.column9, updated_at = v.column10
+                from (values ${values}) as v where bench_floor_sub.id = v.column1`.execute(tx);
+            }
           }
-        }
-      }),
-    );
-    ms += t.ms;
-    rows += invoices.length + lines.length + subs.length;
+        }),
+      );
+      ms += t.ms;
+      rows += invoices.length + lines.length + subs.length;
+      if (client) copyMs += (await time(() => copyPage(client, invoices, lines, subs))).ms;
+    }
+  } finally {
+    await client?.end();
   }
-  return { ms, rows };
+  return { ms, rows, ...(client ? { copyMs } : {}) };
 };
 
-const count = async (db: Kysely<DB>, table: 'subscription' | 'subscription_event' | 'invoice' | 'invoice_line' | 'audit_log') =>
-  Number((await db.selectFrom(table as 'invoice').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
+const count = async (db: Kysely<DB>, table: keyof DB) => Number((await db.selectFrom(table as 'invoice').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
+
+/** The tables the run writes besides invoices, lines and subscriptions: counted before and after. */
+const SIDE_TABLES = ['subscription_event', 'audit_log', 'ledger_entry', 'ledger_line', 'ledger_holding', 'invoice_delivery', 'mail_message', 'job'] as const satisfies readonly (keyof DB)[];
+const countSide = async (db: Kysely<DB>) => Object.fromEntries(await Promise.all(SIDE_TABLES.map(async (t) => [t, await count(db, t)] as const))) as Record<(typeof SIDE_TABLES)[number], number>;
+
+/**
+ * An organization of `size` members billed once (not timed): generated as for the billing benchmark
+ * and run by the real `runBilling` on DUE, so its invoices are issued, posted to the ledger and open.
+ * The payments and reports benchmarks start from it.
+ */
+export const billedOrganization = async (bdb: BenchDatabase, size: number, opts: { batchSize?: number } = {}): Promise<{ generated: Generated; run: RunResult }> => {
+  const { db } = bdb;
+  const generated = await generate(db, size);
+  await sql`analyze`.execute(db);
+  const onProgress = progress('billing run', 1);
+  const run = await runBilling({ db, clock: frozenDayClock(parseDate(DUE)) }, cliActor('bench'), {
+    asOf: DUE,
+    batchSize: opts.batchSize ?? 500,
+    onProgress: (done, total) => {
+      if (process.stderr.isTTY) process.stderr.write(`\r  billing run: ${done.toLocaleString('en')} / ${total.toLocaleString('en')} payers`);
+      if (done >= total) onProgress(1);
+    },
+  });
+  await sql`analyze`.execute(db);
+  console.error(`  organization: ${generated.contacts.toLocaleString('en')} contacts billed on ${DUE}: ${run.invoices.toLocaleString('en')} invoices, ${run.lines.toLocaleString('en')} lines`);
+  return { generated, run };
+};
 
 export const benchBilling = async (bdb: BenchDatabase, size: number, opts: { batchSize?: number } = {}): Promise<BenchRow[]> => {
   const { db, kind } = bdb;
@@ -322,7 +412,7 @@ export const benchBilling = async (bdb: BenchDatabase, size: number, opts: { bat
   const generated = await generate(db, size);
   await sql`analyze`.execute(db);
   await createFloorTables(db, kind);
-  const before = { subs: await count(db, 'subscription'), events: await count(db, 'subscription_event'), audit: await count(db, 'audit_log') };
+  const before = { subs: await count(db, 'subscription'), side: await countSide(db) };
   console.error(
     `  organization: ${generated.contacts.toLocaleString('en')} contacts, ${generated.subscriptions.toLocaleString('en')} subscriptions, ${generated.usage.toLocaleString('en')} usage records, ${generated.recurring} recurring and ${generated.queued} queued charges, all due ${DUE}`,
   );
@@ -344,17 +434,36 @@ export const benchBilling = async (bdb: BenchDatabase, size: number, opts: { bat
   const peakMiB = mem.peakMiB();
   const r = run.value;
   const created = (await count(db, 'subscription')) - before.subs;
-  const events = (await count(db, 'subscription_event')) - before.events;
-  const audit = (await count(db, 'audit_log')) - before.audit;
-  const written = r.invoices + r.lines + generated.subscriptions + created + events + generated.recurring + generated.queued + audit;
+  const after = await countSide(db);
+  const side = Object.fromEntries(SIDE_TABLES.map((t) => [t, after[t] - before.side[t]])) as Record<(typeof SIDE_TABLES)[number], number>;
+  const sideRows = SIDE_TABLES.reduce((n, t) => n + side[t], 0);
+  const written = r.invoices + r.lines + generated.subscriptions + created + generated.recurring + generated.queued + sideRows;
   const batches = Math.ceil(r.payers / batchSize);
 
-  const floor = await measureFloor(db, kind, r.runId!, batches);
+  const floor = await measureFloor(db, kind, r.runId!, batches, bdb.url);
   const floorRowsPerS = (floor.rows / floor.ms) * 1000;
   const ratio = run.ms / floor.ms;
-  const note = `${r.payers.toLocaleString('en')} payers, ${r.invoices.toLocaleString('en')} invoices, ${r.lines.toLocaleString('en')} lines, ${generated.subscriptions.toLocaleString('en')} subscriptions updated, ${created} created, ${events} events, ${batches} transactions; ledger postings and outbox entries do not exist yet (not in the run or the floor)`;
+  const sideNote = SIDE_TABLES.filter((t) => side[t]).map((t) => `${side[t].toLocaleString('en')} ${t}`).join(', ');
+  const note = `${r.payers.toLocaleString('en')} payers, ${r.invoices.toLocaleString('en')} invoices, ${r.lines.toLocaleString('en')} lines, ${generated.subscriptions.toLocaleString('en')} subscriptions updated, ${created} created, ${batches} transactions; also written by the run (not by the floor): ${sideNote}`;
+  const copyFloorRows: BenchRow[] =
+    floor.copyMs === undefined
+      ? []
+      : [
+          {
+            benchmark: 'billing run',
+            database,
+            size,
+            figure: 'time vs COPY floor',
+            value: run.ms / 1000,
+            unit: 's',
+            floor: floor.copyMs / 1000,
+            ratio: run.ms / floor.copyMs,
+            note: `floor: the same invoice and line rows with COPY FROM STDIN (text format) into bare tables and the same subscription updates as COPY into a staging table + one UPDATE … FROM, in ${batches} transactions; ${((floor.rows / floor.copyMs) * 1000).toFixed(0)} rows/s (INSERT floor ratio ${ratio.toFixed(2)}×)`,
+          },
+        ];
   return [
     { benchmark: 'billing run', database, size, figure: 'time', value: run.ms / 1000, unit: 's', floor: floor.ms / 1000, ratio, note },
+    ...copyFloorRows,
     { benchmark: 'billing run', database, size, figure: 'invoices per second', value: (r.invoices / run.ms) * 1000, unit: 'invoices/s', floor: (r.invoices / floor.ms) * 1000, ratio },
     {
       benchmark: 'billing run',
@@ -364,7 +473,7 @@ export const benchBilling = async (bdb: BenchDatabase, size: number, opts: { bat
       value: (written / run.ms) * 1000,
       unit: 'rows/s',
       floor: floorRowsPerS,
-      note: `run: ${written.toLocaleString('en')} rows (invoices, lines, subscription updates and inserts, events, charges, audit); floor: ${floor.rows.toLocaleString('en')} rows (invoices, lines, subscription updates) with multi-row INSERT/UPDATE${kind === 'postgres' ? '; COPY not measured (pg-copy-streams is not installed)' : ''}`,
+      note: `run: ${written.toLocaleString('en')} rows (invoices, lines, subscription updates and inserts, charges, and the rows above: events, audit, ledger, deliveries, outbox); floor: ${floor.rows.toLocaleString('en')} rows (invoices, lines, subscription updates) with multi-row INSERT/UPDATE`,
     },
     { benchmark: 'billing run', database, size, figure: 'peak memory (RSS)', value: peakMiB, unit: 'MiB', note: 'sampled every 50 ms during the run; includes what generating the organization left on the heap' },
   ];

@@ -12,12 +12,15 @@ import { openDatabase, migrateToLatest, type OpenedDatabase, type DbKind } from 
 export interface BenchDatabase extends OpenedDatabase {
   describe: string;
   version: string;
+  /** The connection string of the fresh PostgreSQL database (for a raw client: COPY); undefined on SQLite. */
+  url?: string;
 }
 
 export const openBenchDatabase = async (kind: DbKind, pgUrl: string): Promise<BenchDatabase> => {
   let opened: OpenedDatabase;
   let describe: string;
   let cleanup: () => Promise<void>;
+  let url: string | undefined;
   if (kind === 'postgres') {
     const name = `gh_bench_${process.pid}`;
     const admin = new pg.Client({ connectionString: pgUrl });
@@ -27,6 +30,7 @@ export const openBenchDatabase = async (kind: DbKind, pgUrl: string): Promise<Be
     await admin.end();
     const u = new URL(pgUrl);
     u.pathname = '/' + name;
+    url = u.toString();
     opened = openDatabase({ kind: 'postgres', url: u.toString() }, { poolSize: 4 });
     describe = `PostgreSQL ${u.host}/${name}`;
     cleanup = async () => {
@@ -49,6 +53,7 @@ export const openBenchDatabase = async (kind: DbKind, pgUrl: string): Promise<Be
   return {
     ...opened,
     describe,
+    url,
     version: `${kind === 'postgres' ? 'PostgreSQL' : 'SQLite'} ${version}`,
     close: async () => {
       await opened.close();
@@ -82,6 +87,12 @@ export const percentile = (values: number[], p: number): number => {
   const i = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
   return sorted[i]!;
 };
+
+/** Median and p95 of a list of call times, as two result rows. */
+export const latencyRows = (benchmark: string, database: string, size: number, ms: number[], note?: string): BenchRow[] => [
+  { benchmark, database, size, figure: 'median', value: percentile(ms, 50), unit: 'ms' },
+  { benchmark, database, size, figure: 'p95', value: percentile(ms, 95), unit: 'ms', ...(note ? { note } : {}) },
+];
 
 /** A small deterministic PRNG (mulberry32): the same size gives the same organization every run. */
 export const prng = (seed: number) => {

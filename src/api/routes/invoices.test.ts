@@ -158,6 +158,7 @@ test('settings: the billing group has the invoice number, payment reference and 
   // Payments (issue 6) keep their settings in the billing group too.
   assert.deepEqual(billing.filter((i) => i.key.startsWith('payments.')).map((i) => [i.key, i.value]), [
     ['payments.reversal_fee', '0.00'],
+    ['payments.send_receipt', true],
     ['payments.writeoff_limit', '50.00'],
   ]);
   assert.deepEqual(billing[1]!.options, ['kid_mod10', 'kid_mod11', 'rf', 'none']);

@@ -81,6 +81,11 @@ test('record → quick-entry list → reverse → refund, with amounts as {amoun
   const replay = await call('POST', '/api/v1/payments', { contactId: payer, amount: '600', method: 'bank_transfer', externalId: 'bank-2026-0001' });
   assert.equal(replay.statusCode, 200, 'the same bank transaction is recorded once');
   assert.equal(replay.json().id, p.id);
+  // The payer is e-mailed a receipt once (the replay sends nothing more).
+  const receipts = await t.ctx.db.selectFrom('mail_message').selectAll().where('related_type', '=', 'payment').where('related_id', '=', p.id).execute();
+  assert.equal(receipts.length, 1);
+  assert.match(receipts[0]!.to_addresses, /ase@example\.org/);
+  assert.match(receipts[0]!.text_body, /600,00/);
   assert.equal((await call('GET', `/api/v1/payments/${p.id}`, undefined, reader.headers)).json().id, p.id);
   assert.equal((await call('GET', '/api/v1/payments/nope', undefined, reader.headers)).statusCode, 404);
   const listed = await call('GET', `/api/v1/payments?contactId=${payer}&method=bank_transfer`, undefined, reader.headers);

@@ -1,3 +1,4 @@
+import type { Config } from '../../config.ts';
 import { validation } from '../../kernel/app-error.ts';
 import type { Clock } from '../../kernel/clock.ts';
 import { isIsoDate } from '../../kernel/dates.ts';
@@ -40,6 +41,8 @@ export const REFUND_SEQUENCE = 'refund';
 export interface PaymentDeps {
   db: Database;
   clock: Clock;
+  /** With it, a recorded receipt e-mails the payer its receipt (setting payments.send_receipt). */
+  config?: Pick<Config, 'mailFrom' | 'publicUrl'>;
 }
 export interface ChangedBy {
   actor: Actor;

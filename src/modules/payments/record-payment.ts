@@ -6,6 +6,8 @@ import { money, toDecimalString } from '../../kernel/money.ts';
 import { recordAudit } from '../audit/index.ts';
 import { orgToday } from '../catalog/index.ts';
 import { postEntries } from '../ledger/index.ts';
+import { queueReceiptMail } from '../documents/index.ts';
+import { getSetting } from '../settings/index.ts';
 import { allocateChosen, allocateOldestFirst, type AllocationPlan } from './allocation.ts';
 import {
   assertMethod,
@@ -183,5 +185,7 @@ export const recordPayment = async (deps: PaymentDeps, by: ChangedBy, input: Rec
       },
       requestId: by.requestId,
     });
+    // The receipt e-mail (payment recorded), through the outbox in this transaction.
+    if (deps.config && (await getSetting(tx, 'payments.send_receipt'))) await queueReceiptMail(tx, { clock: deps.clock, config: deps.config }, id);
     return { payment, created: true };
   });

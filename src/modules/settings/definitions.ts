@@ -69,6 +69,7 @@ export const SETTING_DEFINITIONS = define([
   { key: 'billing.send_after_run', group: 'billing', type: 'boolean', label: 'Send invoices after the billing run', description: 'Send each invoice the billing run issues right away, by e-mail or to the print queue as the payer prefers. Turn off to look them over first and send them from the invoice list.', default: true },
   // Payments (issue 6): reversed payments and write-offs.
   { key: 'payments.reversal_fee', group: 'billing', type: 'money', label: 'Returned payment fee', description: 'Fee charged to the payer when a payment is reversed (NSF, bounced cheque, charge-back), put on their next invoice. 0 charges no fee.', default: '0.00' },
+  { key: 'payments.send_receipt', group: 'billing', type: 'boolean', label: 'E-mail receipts', description: 'When a payment is recorded, e-mail the payer a receipt (the "receipt" e-mail template).', default: true },
   { key: 'payments.writeoff_limit', group: 'billing', type: 'money', label: 'Write-off limit', description: 'The largest open remainder of an invoice that staff with ledger access may write off. 0 turns write-offs off.', default: '50.00' },
   // Consents (seed 003): the wording shown when a consent is given or withdrawn, and its version. Each consent stores both.
   { key: 'consent.statutes.wording', group: 'general', type: 'text', label: 'Consent wording: statutes', description: 'The text a member accepts: that they have read and accept the statutes.', default: "I have read and accept the organization's statutes." },
