@@ -176,7 +176,7 @@ testNeeding(['hledger'])('export: hledger and csv files that hledger and a sprea
   try {
     const file = path.join(dir, 'x.journal');
     fs.writeFileSync(file, h.body);
-    const r = spawnSync('hledger', ['-f', file, 'check', '-s'], { encoding: 'utf8' });
+    const r = spawnSync('hledger', ['-f', file, 'check', '-s'], { encoding: 'utf8', env: { ...process.env, LANG: 'C.UTF-8', LC_ALL: 'C.UTF-8' } });
     assert.equal(r.status, 0, r.stderr);
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });

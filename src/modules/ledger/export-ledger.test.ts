@@ -66,7 +66,8 @@ after(async () => {
   await ctx.close();
 });
 
-const hledger = (args: string[]) => spawnSync('hledger', args, { encoding: 'utf8' });
+// hledger (GHC) reads files in the locale's encoding: without a UTF-8 locale (CI's bare env) it fails on æøå.
+const hledger = (args: string[]) => spawnSync('hledger', args, { encoding: 'utf8', env: { ...process.env, LANG: 'C.UTF-8', LC_ALL: 'C.UTF-8' } });
 
 /** `hledger bal` per account, as minor units. */
 const hledgerBalances = (file: string, end?: string): Map<string, bigint> => {
