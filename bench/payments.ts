@@ -5,7 +5,8 @@
  * a payer paying everything open (invoices paid in full move their subscriptions on), exactly the
  * oldest invoice, part of it, or more than is open (the rest becomes customer credit). Each call is
  * one transaction: payer lock, open amounts read again, allocations, a receipt number, the payment,
- * its balanced ledger entry (hash-chained), subscription moves and the audit row.
+ * its balanced ledger entry (hash-chained), subscription moves, the audit row and the receipt e-mail
+ * in the outbox (deps carry a config, as the API server's do).
  */
 import type { Kysely } from 'kysely';
 import { inTransaction, toBigInt } from '../src/db/database.ts';
@@ -119,12 +120,15 @@ export const benchPayments = async (bdb: BenchDatabase, size: number, opts: { co
   const database = bdb.version;
   const { run } = await billedOrganization(bdb, size, { batchSize: opts.batchSize });
   const plans = await preparePayments(db, run.runId!, Math.min(size, opts.count ?? 2000));
-  const deps = { db, clock: frozenDayClock(parseDate(PAID_ON)) };
+  // With the config, as the API server calls it: a receipt e-mail is queued through the outbox (setting payments.send_receipt).
+  const deps = { db, clock: frozenDayClock(parseDate(PAID_ON)), config: { mailFrom: null, publicUrl: 'http://localhost:8080' } };
   const by = { actor: cliActor('bench') };
   const warm = Math.min(20, Math.floor(plans.length / 10));
   for (const p of plans.slice(0, warm)) await recordPayment(deps, by, { contactId: p.payerId, amount: p.amount, method: 'bank_transfer' });
   const timed = plans.slice(warm);
   console.error(`  ${timed.length.toLocaleString('en')} payments (after ${warm} not timed)`);
+  const countMail = async () => Number((await db.selectFrom('mail_message').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
+  const mailsBefore = await countMail();
   const ms: number[] = [];
   const before = process.cpuUsage();
   const all = await time(async () => {
@@ -135,6 +139,7 @@ export const benchPayments = async (bdb: BenchDatabase, size: number, opts: { co
   });
   const cpu = process.cpuUsage(before);
   const allocations = Number((await db.selectFrom('payment_allocation').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
+  const mails = (await countMail()) - mailsBefore;
   const cpuNote = bdb.kind === 'postgres' ? ' (PostgreSQL’s own CPU not counted)' : '';
   return [
     {
@@ -144,7 +149,7 @@ export const benchPayments = async (bdb: BenchDatabase, size: number, opts: { co
       figure: 'payments per second',
       value: (timed.length / all.ms) * 1000,
       unit: 'payments/s',
-      note: `${timed.length.toLocaleString('en')} recordPayment calls one after another (one connection), oldest first; 40 % pay all open, 30 % the oldest invoice, 20 % half of it, 10 % more than open; ${allocations.toLocaleString('en')} allocations in all; Node CPU ${((cpu.user + cpu.system) / 1e6).toFixed(1)} s of ${(all.ms / 1000).toFixed(1)} s${cpuNote}`,
+      note: `${timed.length.toLocaleString('en')} recordPayment calls one after another (one connection), oldest first; 40 % pay all open, 30 % the oldest invoice, 20 % half of it, 10 % more than open; receipt e-mails queued: ${mails.toLocaleString('en')}; ${allocations.toLocaleString('en')} allocations in all; Node CPU ${((cpu.user + cpu.system) / 1e6).toFixed(1)} s of ${(all.ms / 1000).toFixed(1)} s${cpuNote}`,
     },
     ...latencyRows('payment (one call)', database, size, ms).map((r) => (r.figure === 'p95' ? { ...r, note: `max ${percentile(ms, 100).toFixed(1)} ms` } : r)),
   ];

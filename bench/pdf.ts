@@ -3,9 +3,12 @@
  * lay it out, embed the font subset, write the PDF) and layout only (the invoice already in memory),
  * and a print batch (many invoices in one file). Node runs JavaScript on one core per process, so
  * per-process throughput is the per-core figure; a server with N cores and N workers scales about
- * linearly because rendering shares nothing.
+ * linearly because rendering shares nothing. "Per core" is measured honestly as documents per CPU
+ * second of this process (user + system time from process.cpuUsage), not wall time divided by
+ * os.availableParallelism(): other load on the machine does not lower it, and the database server's
+ * own CPU (PostgreSQL) is not counted. The wall-clock rate of the one process is reported beside it.
  *
- * Not wired into bench/run.ts yet: `benchPdf(bdb, size, { count })` returns its rows like the others.
+ * `npm run bench -- --only pdf` runs it (`--pdfs N` invoices, at most the size).
  */
 import { inTransaction } from '../src/db/database.ts';
 import { systemClock } from '../src/kernel/clock.ts';
@@ -115,8 +118,8 @@ export const benchPdf = async (bdb: BenchDatabase, size: number, opts: { count?:
     });
     const cpuNote = bdb.kind === 'postgres' ? ' (PostgreSQL’s own CPU not counted)' : '';
     const rows: BenchRow[] = [
-      { benchmark: 'invoice PDFs', database, size: count, figure: 'PDFs per second per core', value: count / endToEnd.cpu, unit: 'PDF/s', note: `read from the database, laid out, font subset embedded, written; per CPU second${cpuNote}` },
-      { benchmark: 'invoice PDFs', database, size: count, figure: 'PDFs per second (wall)', value: count / endToEnd.wall, unit: 'PDF/s', note: 'one process, elapsed time' },
+      { benchmark: 'invoice PDFs', database, size: count, figure: 'PDFs per second per core', value: count / endToEnd.cpu, unit: 'PDF/s', note: `read from the database, laid out, font subset embedded, written; PDFs per CPU second of this process (user + system), not wall time ÷ cores${cpuNote}` },
+      { benchmark: 'invoice PDFs', database, size: count, figure: 'PDFs per second (wall)', value: count / endToEnd.wall, unit: 'PDF/s', note: `one process, elapsed time (os.availableParallelism() = ${os.availableParallelism()})` },
       { benchmark: 'invoice PDFs', database, size: loaded.length, figure: 'layout only, per core', value: loaded.length / layoutOnly.cpu, unit: 'PDF/s', note: 'the invoice already in memory' },
       { benchmark: 'invoice PDFs', database, size: count, figure: 'average size', value: bytes / count / 1024, unit: 'KiB' },
       { benchmark: 'print batch', database, size: made.documentCount, figure: 'documents per second per core', value: made.documentCount / batch.cpu, unit: 'doc/s', note: `${made.pageCount} pages in one file` },

@@ -1,6 +1,7 @@
 /**
- * `npm run bench -- [--size 10k|100k|1m] [--db sqlite|postgres|both] [--only contacts,billing] [--queries N] [--batch N]`
- * Prints each figure with its floor measured in the same run and writes bench/results/.
+ * `npm run bench -- [--size 10k|100k|1m] [--db sqlite|postgres|both] [--only contacts,billing,payments,reports,import,pdf]
+ *   [--queries N] [--batch N] [--payments N] [--calls N] [--pdfs N] [--out DIR]`
+ * Prints each figure (with its floor where one is measured in the same run) and writes bench/results/.
  * Each benchmark gets a fresh database of each kind.
  * Benchmarks are not tests: nothing here fails on time.
  */
@@ -8,6 +9,10 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { benchBilling } from './billing.ts';
 import { benchContacts } from './contacts.ts';
+import { benchImport, MAX_IMPORT_ROWS } from './import.ts';
+import { benchPayments } from './payments.ts';
+import { benchPdf } from './pdf.ts';
+import { benchReports } from './reports.ts';
 import { machine, memorySampler, openBenchDatabase, parseSize, writeResults, type BenchRow } from './lib.ts';
 import type { DbKind } from '../src/db/database.ts';
 
@@ -16,8 +21,11 @@ const { values } = parseArgs({
     size: { type: 'string', default: '10k' },
     db: { type: 'string', default: 'both' },
     queries: { type: 'string', default: '200' },
-    only: { type: 'string', default: 'contacts,billing' },
+    only: { type: 'string', default: 'contacts,billing,payments,reports,import,pdf' },
     batch: { type: 'string', default: '500' },
+    payments: { type: 'string', default: '2000' },
+    calls: { type: 'string', default: '20' },
+    pdfs: { type: 'string', default: '2000' },
     'pg-url': { type: 'string', default: process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres' },
     out: { type: 'string', default: path.join(import.meta.dirname, 'results') },
   },
@@ -30,7 +38,7 @@ if (!kinds.every((k) => k === 'sqlite' || k === 'postgres')) {
   process.exit(2);
 }
 
-const BENCHMARKS = ['contacts', 'billing'] as const;
+const BENCHMARKS = ['contacts', 'billing', 'payments', 'reports', 'import', 'pdf'] as const;
 const only = values.only.split(',').map((s) => s.trim());
 if (!only.every((b) => (BENCHMARKS as readonly string[]).includes(b))) {
   console.error(`--only takes a comma-separated list of: ${BENCHMARKS.join(', ')}.`);
@@ -47,10 +55,20 @@ for (const kind of kinds) {
     const bdb = await openBenchDatabase(kind, values['pg-url']);
     version = bdb.version;
     if (!databases.includes(version)) databases.push(version);
-    console.error(`${bdb.version}: ${name}, ${size.toLocaleString('en')} ${name === 'billing' ? 'members' : 'contacts'}`);
+    const what =
+      name === 'contacts' ? `${size.toLocaleString('en')} contacts`
+      : name === 'import' ? `${Math.min(size, MAX_IMPORT_ROWS).toLocaleString('en')} CSV rows`
+      : name === 'pdf' ? `${Math.min(size, Number(values.pdfs)).toLocaleString('en')} invoices`
+      : `${size.toLocaleString('en')} members`;
+    console.error(`${bdb.version}: ${name}, ${what}`);
+    const batchSize = Number(values.batch);
     try {
       if (name === 'contacts') rows.push(...(await benchContacts(bdb, size, { queries: Number(values.queries) })));
-      else rows.push(...(await benchBilling(bdb, size, { batchSize: Number(values.batch) })));
+      else if (name === 'billing') rows.push(...(await benchBilling(bdb, size, { batchSize })));
+      else if (name === 'payments') rows.push(...(await benchPayments(bdb, size, { batchSize, count: Number(values.payments) })));
+      else if (name === 'reports') rows.push(...(await benchReports(bdb, size, { batchSize, calls: Number(values.calls) })));
+      else if (name === 'import') rows.push(...(await benchImport(bdb, size)));
+      else rows.push(...(await benchPdf(bdb, size, { count: Number(values.pdfs) })));
     } finally {
       await bdb.close();
     }

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import SQLite from 'better-sqlite3';
 import pg from 'pg';
-import { Kysely, PostgresDialect, SqliteDialect, PostgresAdapter, sql, type LogEvent, type Transaction } from 'kysely';
+import { Kysely, PostgresDialect, SqliteDialect, PostgresAdapter, sql, type LogEvent, type SelectQueryBuilder, type Transaction } from 'kysely';
 import { Migrator } from 'kysely/migration';
 import type { DB } from './schema.ts';
 import { migrations } from './migrations/index.ts';
@@ -137,6 +137,28 @@ export const toBigInt = (v: unknown): bigint =>
 
 /** Case-insensitive LIKE on both dialects. */
 export const ilike = (db: Kysely<any>) => (dbKind(db) === 'postgres' ? 'ilike' : 'like') as 'like' | 'ilike';
+
+/**
+ * One page of a list query and the count of all its rows: sorted on `column` with empty values
+ * last either way (the same on both databases), ties broken by `idColumn` in the same direction.
+ */
+export const sortedPage = async <TDB, TB extends keyof TDB, O>(
+  q: SelectQueryBuilder<TDB, TB, O>,
+  sort: { column: string; idColumn: string; direction: 'asc' | 'desc' },
+  page: { page: number; pageSize: number },
+): Promise<{ rows: O[]; total: number }> => {
+  const count = await q.clearSelect().select((eb) => eb.fn.countAll().as('n')).executeTakeFirst();
+  const col = sql.ref(sort.column);
+  const dir = sort.direction === 'desc' ? sql`desc` : sql`asc`;
+  const rows = await q
+    .orderBy(sql`case when ${col} is null then 1 else 0 end`)
+    .orderBy(sql`${col} ${dir}`)
+    .orderBy(sql`${sql.ref(sort.idColumn)} ${dir}`)
+    .limit(page.pageSize)
+    .offset((page.page - 1) * page.pageSize)
+    .execute();
+  return { rows, total: toNumber((count as { n?: unknown } | undefined)?.n) };
+};
 
 /**
  * Only one process may write a SQLite data directory. The lock file holds the owner's pid;

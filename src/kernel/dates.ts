@@ -74,6 +74,15 @@ export const addMonthsAnchored = (date: PlainDate, months: number, anchorDay = d
   return anniversaryIn(year, month, anchorDay);
 };
 
+/**
+ * The first day of an anchored schedule: the first anniversary (anchor day clamped to the month)
+ * on or after the start date. With the usual anchor (= start day) it is the start date itself.
+ */
+export const scheduleOrigin = (startDate: PlainDate, anchorDay: number): PlainDate => {
+  const inMonth = anniversaryIn(startDate.year, startDate.month, anchorDay);
+  return Temporal.PlainDate.compare(inMonth, startDate) >= 0 ? inMonth : addMonthsAnchored(inMonth, 1, anchorDay);
+};
+
 export interface Period {
   /** First day of the period. */
   start: PlainDate;

@@ -19,7 +19,7 @@ before(async () => {
 after(async () => t.close());
 
 test('guildhall demo loads an organization whose staff can sign in with the access of their group', async () => {
-  const r = runCli(t.ctx, ['demo'], env);
+  const r = runCli(t.ctx, ['demo'], env, { timeoutMs: 180_000 });
   assert.equal(r.status, 0, r.stderr);
   assert.match(r.stdout, /Billing: \d+ subscriptions; \d+ daily billing runs made \d+ invoices now\./);
   assert.match(r.stdout, /Loaded the demo organization "Bjørkvik Makerspace"/);
@@ -55,7 +55,7 @@ test('the demo comes with a year of invoices, trials converted, and nothing left
 
 test('running demo twice changes nothing and says the accounts are already there', async () => {
   const before = await t.ctx.db.selectFrom('staff_user').select('id').execute();
-  const r = runCli(t.ctx, ['--json', 'demo'], env);
+  const r = runCli(t.ctx, ['--json', 'demo'], env, { timeoutMs: 180_000 });
   assert.equal(r.status, 0, r.stderr);
   const out = JSON.parse(r.stdout);
   assert.ok(out.accounts.every((a: { created: boolean }) => !a.created));

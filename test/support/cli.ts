@@ -8,7 +8,7 @@ const main = path.resolve(import.meta.dirname, '../../src/cli/main.ts');
  * Runs `guildhall <args>` as a child process against the test context's database and data
  * directory, the way an admin or cron would. Returns its exit code and output.
  */
-export const runCli = (ctx: TestContext, args: string[], env: Record<string, string> = {}, opts: { input?: string } = {}) => {
+export const runCli = (ctx: TestContext, args: string[], env: Record<string, string> = {}, opts: { input?: string; timeoutMs?: number } = {}) => {
   const target = ctx.testDb.target;
   const r = spawnSync(process.execPath, ['--disable-warning=ExperimentalWarning', main, ...args], {
     env: {
@@ -22,7 +22,8 @@ export const runCli = (ctx: TestContext, args: string[], env: Record<string, str
     },
     cwd: path.dirname(ctx.config.dataDir),
     encoding: 'utf8',
-    timeout: 30_000,
+    // Long enough for the demo's year of billing on a busy CI machine; a hang still ends.
+    timeout: opts.timeoutMs ?? 30_000,
     input: opts.input,
   });
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };

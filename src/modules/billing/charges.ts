@@ -5,6 +5,7 @@
 import { add, money, multiply, type Money } from '../../kernel/money.ts';
 import { compareDates, type PlainDate } from '../../kernel/dates.ts';
 import { validation } from '../../kernel/app-error.ts';
+import { excessQuantity } from '../../kernel/decimal.ts';
 import type { BillingPeriod, DueItem } from './schedule.ts';
 
 /** The price in force for a period, by the period's start: a function, or a map keyed by ISO start date. */
@@ -32,43 +33,8 @@ const priceFor = (source: PriceSource, start: PlainDate): Money => {
   return p;
 };
 
-// ---- exact decimals (quantities) ----
-
-interface Dec {
-  units: bigint;
-  scale: number;
-}
-
-const parseDec = (text: string): Dec => {
-  const m = /^(-?)(\d+)(?:\.(\d+))?$/.exec(text.trim());
-  if (!m) throw validation(`"${text}" is not a decimal number.`);
-  const frac = m[3] ?? '';
-  return { units: BigInt((m[2] ?? '0') + frac) * (m[1] ? -1n : 1n), scale: frac.length };
-};
-
-const formatDec = ({ units, scale }: Dec): string => {
-  const neg = units < 0n;
-  const abs = (neg ? -units : units).toString().padStart(scale + 1, '0');
-  const text = scale ? `${abs.slice(0, -scale)}.${abs.slice(-scale)}` : abs;
-  return (neg ? '-' : '') + text;
-};
-
-/** a + b, exact, as a decimal string. */
-export const addQuantities = (x: string, y: string): string => {
-  const a = parseDec(x);
-  const b = parseDec(y);
-  const scale = Math.max(a.scale, b.scale);
-  return formatDec({ units: a.units * 10n ** BigInt(scale - a.scale) + b.units * 10n ** BigInt(scale - b.scale), scale });
-};
-
-/** max(0, used − included), exact, as a decimal string. */
-export const excessQuantity = (used: string, included: string): string => {
-  const a = parseDec(used);
-  const b = parseDec(included);
-  const scale = Math.max(a.scale, b.scale);
-  const diff = a.units * 10n ** BigInt(scale - a.scale) - b.units * 10n ** BigInt(scale - b.scale);
-  return diff > 0n ? formatDec({ units: diff, scale }) : '0';
-};
+// Exact decimal quantities live in the kernel; excessQuantity stays exported from here for its callers.
+export { excessQuantity };
 
 // ---- input and output ----
 

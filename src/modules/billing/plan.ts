@@ -16,11 +16,12 @@
  * - Zero-amount lines (free products, FM2, NUL) are not put on invoices; the cursor still moves.
  */
 import { compareDates, parseDate, type PlainDate } from '../../kernel/dates.ts';
+import { addQuantities } from '../../kernel/decimal.ts';
 import { money, multiply, type Money } from '../../kernel/money.ts';
 import type { NewLine } from '../invoices/index.ts';
 import { isBilledStatus, type NewSubscriptionEvent, type Subscription, type SubscriptionStatus } from '../subscriptions/index.ts';
 import type { CatalogItem } from './catalog-snapshot.ts';
-import { addQuantities, computeCharges, type DraftLine, type UsageAttribute } from './charges.ts';
+import { computeCharges, type DraftLine, type UsageAttribute } from './charges.ts';
 import {
   duePeriods,
   dueUsagePeriods,

@@ -7,7 +7,7 @@
  * Every date of the schedule is computed from the origin and the anchor day, never from the
  * previous (possibly clamped) date, so an anchor of 31 goes Jan 31 → Feb 28 → Mar 31.
  */
-import { addMonthsAnchored, anniversaryIn, compareDates, type PeriodUnit, type PlainDate } from '../../kernel/dates.ts';
+import { addMonthsAnchored, compareDates, scheduleOrigin, type PeriodUnit, type PlainDate } from '../../kernel/dates.ts';
 import { validation } from '../../kernel/app-error.ts';
 
 export type Frequency = PeriodUnit | 'never' | 'lifetime';
@@ -79,14 +79,8 @@ const checkFacts = (sub: BillingFacts): void => {
   }
 };
 
-/**
- * The first day of the schedule: the first anniversary (anchor day clamped to the month) on or
- * after the start date. With the usual anchor (= start day) it is the start date itself.
- */
-export const scheduleOrigin = (startDate: PlainDate, anchorDay: number): PlainDate => {
-  const inMonth = anniversaryIn(startDate.year, startDate.month, anchorDay);
-  return compareDates(inMonth, startDate) >= 0 ? inMonth : addMonthsAnchored(inMonth, 1, anchorDay);
-};
+/** The first day of the schedule (kept here for the schedule's callers; the rule lives in the kernel). */
+export { scheduleOrigin };
 
 /** The n-th span of `months` months of an anchored schedule. */
 const spanAt = (origin: PlainDate, anchorDay: number, months: number, n: number): { start: PlainDate; end: PlainDate } => ({

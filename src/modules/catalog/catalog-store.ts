@@ -4,14 +4,17 @@ import type { AccountAttributeTable, AccountTypeTable, CampaignCodeTable, Catalo
 import { notFound } from '../../kernel/app-error.ts';
 import { newId } from '../../kernel/ids.ts';
 import type { Clock } from '../../kernel/clock.ts';
-import { money, toDecimalString } from '../../kernel/money.ts';
+import { money, parseMoney, toDecimalString, type Money } from '../../kernel/money.ts';
+import { recordAudit } from '../audit/index.ts';
 import { getSetting } from '../settings/index.ts';
+import { assertAmount, assertDay } from './catalog.ts';
 import type {
   AccountAttribute,
   AccountFrequency,
   AccountType,
   AttributePer,
   CampaignCode,
+  ChangedBy,
   CampaignKind,
   ItemType,
   MembershipType,
@@ -28,6 +31,20 @@ type Db = Kysely<DB>;
 export const orgToday = async (db: Db, clock: Clock): Promise<string> => clock.today(await getSetting(db, 'organization.time_zone')).toString();
 
 export const orgCurrency = (db: Db): Promise<string> => getSetting(db, 'organization.currency');
+
+/** The first price of a new catalog item: the amount in the organization currency, from the day given or today. */
+export const firstPrice = async (
+  db: Db,
+  clock: Clock,
+  input: { price: string; priceEffectiveFrom?: string },
+): Promise<{ currency: string; amount: Money; effectiveFrom: string }> => {
+  const currency = await orgCurrency(db);
+  const amount = parseMoney(input.price, currency);
+  assertAmount(amount);
+  const effectiveFrom = input.priceEffectiveFrom ?? (await orgToday(db, clock));
+  assertDay(effectiveFrom, 'priceEffectiveFrom', 'The price effective date');
+  return { currency, amount, effectiveFrom };
+};
 
 const toPrice = (r: CatalogPriceTable): PriceVersion => ({
   id: r.id,
@@ -234,6 +251,21 @@ export const diff = (before: Record<string, unknown>, after: Record<string, unkn
     }
   }
   return Object.keys(a).length ? { before: b, after: a } : null;
+};
+
+/** Audits an edit of a catalog record when anything changed: archive, restore or update. */
+export const auditCatalogUpdate = async <T extends { archived: boolean }>(
+  db: Db,
+  clock: Clock,
+  by: ChangedBy,
+  target: { entityType: string; entityId: string },
+  change: { before: T; after: T; snapshot: (record: T) => Record<string, unknown> },
+): Promise<void> => {
+  const { before, after, snapshot } = change;
+  const changes = diff(snapshot(before), snapshot(after));
+  if (!changes) return;
+  const action = before.archived !== after.archived ? (after.archived ? 'archive' : 'restore') : 'update';
+  await recordAudit(db, clock, by.actor, { ...target, action, ...changes, requestId: by.requestId });
 };
 
 export const nextPosition = async (db: Db, table: 'membership_type' | 'product' | 'account_type'): Promise<number> => {

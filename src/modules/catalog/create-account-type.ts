@@ -11,7 +11,6 @@ import {
   assertAmount,
   assertAttributeDescription,
   assertAttributePer,
-  assertDay,
   assertDescription,
   assertGlAccount,
   assertName,
@@ -27,7 +26,7 @@ import {
   type CatalogDeps,
   type ChangedBy,
 } from './catalog.ts';
-import { accountTypeSnapshot, getAccountType, insertPrice, nextPosition, orgCurrency, orgToday } from './catalog-store.ts';
+import { accountTypeSnapshot, firstPrice, getAccountType, insertPrice, nextPosition } from './catalog-store.ts';
 
 export interface AccountAttributeInput {
   /** What usage records name: disk_mb, hours; stored lower-case. */
@@ -105,11 +104,7 @@ export const createAccountType = async (deps: CatalogDeps, by: ChangedBy, input:
   const glAccount = assertGlAccount(input.glAccount ?? null);
   const vatRate = normalizeVatRate(input.vatRate ?? '0');
   return inTransaction(deps.db, async (tx) => {
-    const currency = await orgCurrency(tx);
-    const amount = parseMoney(input.price, currency);
-    assertAmount(amount);
-    const effectiveFrom = input.priceEffectiveFrom ?? (await orgToday(tx, deps.clock));
-    assertDay(effectiveFrom, 'priceEffectiveFrom', 'The price effective date');
+    const { currency, amount, effectiveFrom } = await firstPrice(tx, deps.clock, input);
     const attributes = (input.attributes ?? []).map((a) => attributeValues(a, currency, vatRate));
     const codes = attributes.map((a) => a.code);
     const twice = codes.find((c, i) => codes.indexOf(c) !== i);

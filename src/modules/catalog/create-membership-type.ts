@@ -3,11 +3,8 @@ import { inTransaction } from '../../db/database.ts';
 import type { DB } from '../../db/schema.ts';
 import { conflict, validation } from '../../kernel/app-error.ts';
 import { newId } from '../../kernel/ids.ts';
-import { parseMoney } from '../../kernel/money.ts';
 import { recordAudit } from '../audit/index.ts';
 import {
-  assertAmount,
-  assertDay,
   assertDescription,
   assertGlAccount,
   assertName,
@@ -20,7 +17,7 @@ import {
   type MembershipType,
   type TypeFrequency,
 } from './catalog.ts';
-import { getMembershipType, insertPrice, nextPosition, orgCurrency, orgToday, typeSnapshot } from './catalog-store.ts';
+import { firstPrice, getMembershipType, insertPrice, nextPosition, typeSnapshot } from './catalog-store.ts';
 
 export interface MembershipTypeInput {
   code: string;
@@ -106,11 +103,7 @@ export const createMembershipType = async (deps: CatalogDeps, by: ChangedBy, inp
   const glAccount = assertGlAccount(input.glAccount ?? null);
   const vatRate = normalizeVatRate(input.vatRate ?? '0');
   return inTransaction(deps.db, async (tx) => {
-    const currency = await orgCurrency(tx);
-    const amount = parseMoney(input.price, currency);
-    assertAmount(amount);
-    const effectiveFrom = input.priceEffectiveFrom ?? (await orgToday(tx, deps.clock));
-    assertDay(effectiveFrom, 'priceEffectiveFrom', 'The price effective date');
+    const { currency, amount, effectiveFrom } = await firstPrice(tx, deps.clock, input);
     await assertTypeCodeFree(tx, code, null);
     await assertConversion(tx, null, input.convertsToId ?? null, trialDays);
     await assertFollows(tx, null, input.followsId ?? null);

@@ -3,11 +3,8 @@ import { inTransaction } from '../../db/database.ts';
 import type { DB } from '../../db/schema.ts';
 import { conflict } from '../../kernel/app-error.ts';
 import { newId } from '../../kernel/ids.ts';
-import { parseMoney } from '../../kernel/money.ts';
 import { recordAudit } from '../audit/index.ts';
 import {
-  assertAmount,
-  assertDay,
   assertDescription,
   assertGlAccount,
   assertName,
@@ -21,7 +18,7 @@ import {
   type ProductFrequency,
   type ProductKind,
 } from './catalog.ts';
-import { getProduct, insertPrice, nextPosition, orgCurrency, orgToday, productSnapshot } from './catalog-store.ts';
+import { firstPrice, getProduct, insertPrice, nextPosition, productSnapshot } from './catalog-store.ts';
 
 export interface ProductInput {
   code: string;
@@ -54,11 +51,7 @@ export const createProduct = async (deps: CatalogDeps, by: ChangedBy, input: Pro
   const glAccount = assertGlAccount(input.glAccount ?? null);
   const vatRate = normalizeVatRate(input.vatRate ?? '0');
   return inTransaction(deps.db, async (tx) => {
-    const currency = await orgCurrency(tx);
-    const amount = parseMoney(input.price, currency);
-    assertAmount(amount);
-    const effectiveFrom = input.priceEffectiveFrom ?? (await orgToday(tx, deps.clock));
-    assertDay(effectiveFrom, 'priceEffectiveFrom', 'The price effective date');
+    const { currency, amount, effectiveFrom } = await firstPrice(tx, deps.clock, input);
     await assertProductCodeFree(tx, code, null);
     const now = deps.clock.now().toISOString();
     const id = newId(deps.clock.now().getTime());

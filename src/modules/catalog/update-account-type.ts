@@ -2,7 +2,6 @@ import type { Kysely } from 'kysely';
 import { inTransaction } from '../../db/database.ts';
 import type { DB } from '../../db/schema.ts';
 import { conflict } from '../../kernel/app-error.ts';
-import { recordAudit } from '../audit/index.ts';
 import {
   assertAccountFrequency,
   assertDescription,
@@ -15,7 +14,7 @@ import {
   type CatalogDeps,
   type ChangedBy,
 } from './catalog.ts';
-import { accountTypeSnapshot, diff, getAccountType } from './catalog-store.ts';
+import { accountTypeSnapshot, auditCatalogUpdate, getAccountType } from './catalog-store.ts';
 import { assertAccountTypeCodeFree, type AccountTypeInput } from './create-account-type.ts';
 
 export type AccountTypePatch = Partial<Omit<AccountTypeInput, 'price' | 'priceEffectiveFrom' | 'attributes'>> & { archived?: boolean };
@@ -70,11 +69,7 @@ export const updateAccountType = async (deps: CatalogDeps, by: ChangedBy, id: st
       .where('id', '=', id)
       .execute();
     const after = await getAccountType(tx, id);
-    const changes = diff(accountTypeSnapshot(before), accountTypeSnapshot(after));
-    if (changes) {
-      const action = before.archived !== after.archived ? (after.archived ? 'archive' : 'restore') : 'update';
-      await recordAudit(tx, deps.clock, by.actor, { entityType: 'account_type', entityId: id, action, ...changes, requestId: by.requestId });
-    }
+    await auditCatalogUpdate(tx, deps.clock, by, { entityType: 'account_type', entityId: id }, { before, after, snapshot: accountTypeSnapshot });
     return after;
   });
 

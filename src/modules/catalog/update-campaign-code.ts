@@ -1,8 +1,7 @@
 import { inTransaction } from '../../db/database.ts';
 import { parseMoney } from '../../kernel/money.ts';
-import { recordAudit } from '../audit/index.ts';
 import { assertCampaignFields, assertCampaignKind, assertDescription, normalizeCampaignCode, normalizePercent, type CampaignCode, type CatalogDeps, type ChangedBy } from './catalog.ts';
-import { campaignSnapshot, diff, getCampaignCode, orgCurrency } from './catalog-store.ts';
+import { auditCatalogUpdate, campaignSnapshot, getCampaignCode, orgCurrency } from './catalog-store.ts';
 import { assertCampaignCodeFree, checkAppliesTo, type CampaignCodeInput } from './create-campaign-code.ts';
 
 export type CampaignCodePatch = Partial<CampaignCodeInput> & { archived?: boolean };
@@ -48,11 +47,7 @@ export const updateCampaignCode = async (deps: CatalogDeps, by: ChangedBy, id: s
       .where('id', '=', id)
       .execute();
     const after = await getCampaignCode(tx, id);
-    const changes = diff(campaignSnapshot(before), campaignSnapshot(after));
-    if (changes) {
-      const action = before.archived !== after.archived ? (after.archived ? 'archive' : 'restore') : 'update';
-      await recordAudit(tx, deps.clock, by.actor, { entityType: 'campaign_code', entityId: id, action, ...changes, requestId: by.requestId });
-    }
+    await auditCatalogUpdate(tx, deps.clock, by, { entityType: 'campaign_code', entityId: id }, { before, after, snapshot: campaignSnapshot });
     return after;
   });
 

@@ -1,6 +1,5 @@
 import { inTransaction } from '../../db/database.ts';
 import { conflict } from '../../kernel/app-error.ts';
-import { recordAudit } from '../audit/index.ts';
 import {
   assertDescription,
   assertGlAccount,
@@ -13,7 +12,7 @@ import {
   type ChangedBy,
   type MembershipType,
 } from './catalog.ts';
-import { diff, getMembershipType, typeSnapshot } from './catalog-store.ts';
+import { auditCatalogUpdate, getMembershipType, typeSnapshot } from './catalog-store.ts';
 import { assertConversion, assertFollows, assertTypeCodeFree, type MembershipTypeInput } from './create-membership-type.ts';
 
 export type MembershipTypePatch = Partial<Omit<MembershipTypeInput, 'price' | 'priceEffectiveFrom'>> & { archived?: boolean };
@@ -61,11 +60,7 @@ export const updateMembershipType = async (deps: CatalogDeps, by: ChangedBy, id:
       .where('id', '=', id)
       .execute();
     const after = await getMembershipType(tx, id);
-    const changes = diff(typeSnapshot(before), typeSnapshot(after));
-    if (changes) {
-      const action = before.archived !== after.archived ? (after.archived ? 'archive' : 'restore') : 'update';
-      await recordAudit(tx, deps.clock, by.actor, { entityType: 'membership_type', entityId: id, action, ...changes, requestId: by.requestId });
-    }
+    await auditCatalogUpdate(tx, deps.clock, by, { entityType: 'membership_type', entityId: id }, { before, after, snapshot: typeSnapshot });
     return after;
   });
 

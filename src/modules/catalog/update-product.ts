@@ -1,5 +1,4 @@
 import { inTransaction } from '../../db/database.ts';
-import { recordAudit } from '../audit/index.ts';
 import {
   assertDescription,
   assertGlAccount,
@@ -12,7 +11,7 @@ import {
   type ChangedBy,
   type Product,
 } from './catalog.ts';
-import { diff, getProduct, productSnapshot } from './catalog-store.ts';
+import { auditCatalogUpdate, getProduct, productSnapshot } from './catalog-store.ts';
 import { assertProductCodeFree, type ProductInput } from './create-product.ts';
 
 export type ProductPatch = Partial<Omit<ProductInput, 'price' | 'priceEffectiveFrom'>> & { archived?: boolean };
@@ -40,11 +39,7 @@ export const updateProduct = async (deps: CatalogDeps, by: ChangedBy, id: string
       .where('id', '=', id)
       .execute();
     const after = await getProduct(tx, id);
-    const changes = diff(productSnapshot(before), productSnapshot(after));
-    if (changes) {
-      const action = before.archived !== after.archived ? (after.archived ? 'archive' : 'restore') : 'update';
-      await recordAudit(tx, deps.clock, by.actor, { entityType: 'product', entityId: id, action, ...changes, requestId: by.requestId });
-    }
+    await auditCatalogUpdate(tx, deps.clock, by, { entityType: 'product', entityId: id }, { before, after, snapshot: productSnapshot });
     return after;
   });
 

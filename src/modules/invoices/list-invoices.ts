@@ -1,5 +1,5 @@
 import { sql, type Kysely } from 'kysely';
-import { ilike, toNumber } from '../../db/database.ts';
+import { ilike, sortedPage } from '../../db/database.ts';
 import type { DB } from '../../db/schema.ts';
 import type { InvoiceKind, InvoiceStatus, InvoiceSummary } from './invoice.ts';
 import { invoiceQuery, toSummary } from './invoice-store.ts';
@@ -67,15 +67,6 @@ export const listInvoices = async (db: Kysely<DB>, query: InvoiceListQuery): Pro
       ? q.where((eb) => eb.or([eb('invoice.number', '=', Number(text)), eb(name, ilike(db), like)]))
       : q.where(name, ilike(db), like);
   }
-  const count = await q.clearSelect().select((eb) => eb.fn.countAll().as('n')).executeTakeFirst();
-  const col = sql.ref(SORT_COLUMN[query.sort.column]);
-  const dir = query.sort.direction === 'desc' ? sql`desc` : sql`asc`;
-  const rows = await q
-    .orderBy(sql`case when ${col} is null then 1 else 0 end`)
-    .orderBy(sql`${col} ${dir}`)
-    .orderBy('invoice.id', query.sort.direction)
-    .limit(query.pageSize)
-    .offset((query.page - 1) * query.pageSize)
-    .execute();
-  return { items: rows.map(toSummary), page: query.page, pageSize: query.pageSize, total: toNumber(count?.n) };
+  const { rows, total } = await sortedPage(q, { column: SORT_COLUMN[query.sort.column], idColumn: 'invoice.id', direction: query.sort.direction }, query);
+  return { items: rows.map(toSummary), page: query.page, pageSize: query.pageSize, total };
 };

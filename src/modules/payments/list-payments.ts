@@ -1,5 +1,5 @@
-import { sql, type Kysely } from 'kysely';
-import { toNumber } from '../../db/database.ts';
+import type { Kysely } from 'kysely';
+import { sortedPage } from '../../db/database.ts';
 import type { DB } from '../../db/schema.ts';
 import type { PaymentKind, PaymentMethod, PaymentStatus, PaymentSummary } from './payment.ts';
 import { containsText, contactMatches, paymentQuery, toPaymentSummary } from './payment-store.ts';
@@ -62,15 +62,6 @@ export const listPayments = async (db: Kysely<DB>, query: PaymentListQuery): Pro
       ]),
     );
   }
-  const count = await q.clearSelect().select((eb) => eb.fn.countAll().as('n')).executeTakeFirst();
-  const col = sql.ref(SORT_COLUMN[query.sort.column]);
-  const dir = query.sort.direction === 'desc' ? sql`desc` : sql`asc`;
-  const rows = await q
-    .orderBy(sql`case when ${col} is null then 1 else 0 end`)
-    .orderBy(sql`${col} ${dir}`)
-    .orderBy('payment.id', query.sort.direction)
-    .limit(query.pageSize)
-    .offset((query.page - 1) * query.pageSize)
-    .execute();
-  return { items: rows.map(toPaymentSummary), page: query.page, pageSize: query.pageSize, total: toNumber(count?.n) };
+  const { rows, total } = await sortedPage(q, { column: SORT_COLUMN[query.sort.column], idColumn: 'payment.id', direction: query.sort.direction }, query);
+  return { items: rows.map(toPaymentSummary), page: query.page, pageSize: query.pageSize, total };
 };

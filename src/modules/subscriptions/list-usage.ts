@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { DB } from '../../db/schema.ts';
-import { decimalToScaled, scaledToDecimal, usagePeriodOf } from './subscription.ts';
+import { addQuantities, trimDecimal } from '../../kernel/decimal.ts';
+import { usagePeriodOf } from './subscription.ts';
 import { getSubscription, loadSubscriptionItem } from './subscription-store.ts';
 import { toUsage, type UsageRecord } from './usage.ts';
 
@@ -30,19 +31,19 @@ export const listUsage = async (
   if (query.to) q = q.where('used_on', '<=', query.to);
   const all = await q.select(['attribute_code', 'used_on', 'quantity']).execute();
   const rows = await q.selectAll().orderBy('used_on', 'desc').orderBy('id', 'desc').limit(query.pageSize).offset((query.page - 1) * query.pageSize).execute();
-  const sums = new Map<string, UsageTotal & { scaled: bigint }>();
+  const sums = new Map<string, UsageTotal>();
   const frequency = ['month', 'quarter', 'year'].includes(item.frequency) ? item.frequency : 'month';
   for (const r of all) {
     const p = usagePeriodOf(sub.startDate, sub.anchorDay, frequency, r.used_on);
     const key = `${p.start}|${r.attribute_code}`;
     const attr = item.attributes.find((a) => a.code === r.attribute_code);
-    const t = sums.get(key) ?? { periodStart: p.start, periodEnd: p.end, attributeCode: r.attribute_code, unit: attr?.unit ?? '', included: attr?.included ?? '0', quantity: '0', records: 0, scaled: 0n };
-    t.scaled += decimalToScaled(r.quantity);
+    const t = sums.get(key) ?? { periodStart: p.start, periodEnd: p.end, attributeCode: r.attribute_code, unit: attr?.unit ?? '', included: attr?.included ?? '0', quantity: '0', records: 0 };
+    t.quantity = addQuantities(t.quantity, r.quantity);
     t.records++;
     sums.set(key, t);
   }
   const totals = [...sums.values()]
-    .map(({ scaled, ...t }) => ({ ...t, quantity: scaledToDecimal(scaled) }))
+    .map((t) => ({ ...t, quantity: trimDecimal(t.quantity) }))
     .sort((a, b) => (a.periodStart !== b.periodStart ? (a.periodStart < b.periodStart ? 1 : -1) : a.attributeCode < b.attributeCode ? -1 : 1));
   return { items: rows.map(toUsage), page: query.page, pageSize: query.pageSize, total: all.length, totals };
 };

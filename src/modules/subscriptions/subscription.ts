@@ -1,6 +1,6 @@
 import { validation } from '../../kernel/app-error.ts';
 import type { Clock } from '../../kernel/clock.ts';
-import { addMonthsAnchored, anniversaryIn, compareDates, isIsoDate, parseDate, type PlainDate } from '../../kernel/dates.ts';
+import { addMonthsAnchored, compareDates, isIsoDate, parseDate, scheduleOrigin } from '../../kernel/dates.ts';
 import type { Database } from '../../db/database.ts';
 import type { Actor } from '../audit/index.ts';
 import type { SubscriptionStatus } from './subscription-status.ts';
@@ -137,13 +137,6 @@ export const lowerNextDue = (current: string | null, today: string, ended: boole
 
 const monthsPer = (f: string): number => (f === 'month' ? 1 : f === 'quarter' ? 3 : 12);
 
-/** The first day of the schedule: the first anniversary on or after the start date. */
-export const scheduleStart = (startDate: string, anchorDay: number): PlainDate => {
-  const start = parseDate(startDate);
-  const inMonth = anniversaryIn(start.year, start.month, anchorDay);
-  return compareDates(inMonth, start) >= 0 ? inMonth : addMonthsAnchored(inMonth, 1, anchorDay);
-};
-
 /**
  * The usage period [start, end) containing `day` of a schedule with `frequency` periods anchored on
  * `anchorDay` from `startDate`. Days before the schedule's first anniversary fall in the period
@@ -151,7 +144,7 @@ export const scheduleStart = (startDate: string, anchorDay: number): PlainDate =
  */
 export const usagePeriodOf = (startDate: string, anchorDay: number, frequency: string, day: string): { start: string; end: string } => {
   const months = monthsPer(frequency);
-  const origin = scheduleStart(startDate, anchorDay);
+  const origin = scheduleOrigin(parseDate(startDate), anchorDay);
   const d = parseDate(day);
   if (compareDates(d, origin) < 0) return { start: addMonthsAnchored(origin, -months, anchorDay).toString(), end: origin.toString() };
   const apart = (d.year - origin.year) * 12 + (d.month - origin.month);
@@ -166,16 +159,3 @@ export const usagePeriodOf = (startDate: string, anchorDay: number, frequency: s
 /** The end of the period that starts on `periodStart`. */
 export const periodEndAfter = (periodStart: string, anchorDay: number, frequency: string): string =>
   addMonthsAnchored(parseDate(periodStart), monthsPer(frequency), anchorDay).toString();
-
-// ---- decimals (usage totals)
-
-const SCALE = 6;
-export const decimalToScaled = (d: string): bigint => {
-  const [i, f = ''] = d.split('.');
-  return BigInt(i! + f.padEnd(SCALE, '0').slice(0, SCALE));
-};
-export const scaledToDecimal = (n: bigint): string => {
-  const s = n.toString().padStart(SCALE + 1, '0');
-  const frac = s.slice(-SCALE).replace(/0+$/, '');
-  return frac ? `${s.slice(0, -SCALE)}.${frac}` : s.slice(0, -SCALE);
-};

@@ -1,6 +1,4 @@
-import { Box, Tabs } from '@mantine/core';
-import { Outlet, useLocation, useRouter } from '@tanstack/react-router';
-import { RequireAccess } from '../ui/components.tsx';
+import { AreaTabs } from '../ui/area-tabs.tsx';
 import { useT } from '../ui/language.tsx';
 import type { MessageKey } from '../ui/i18n.ts';
 
@@ -17,38 +15,5 @@ const SUB_PAGES: Array<{ path: string; label: MessageKey }> = [
 /** The Billing area: its sub-pages (runs, invoices, catalog) as tabs above the page. */
 export const BillingArea = () => {
   const t = useT();
-  const router = useRouter();
-  const { pathname } = useLocation();
-  const current = SUB_PAGES.find((p) => pathname === p.path || pathname.startsWith(`${p.path}/`))?.path ?? null;
-  return (
-    <RequireAccess area="billing">
-      <Box maw={1280} mx="auto" mb="lg">
-        <Tabs value={current} variant="pills" radius="md" onChange={(v) => v && void router.navigate({ href: v })}>
-          <Tabs.List aria-label={t('billing.area')}>
-            {SUB_PAGES.map((p) => (
-              <Tabs.Tab
-                key={p.path}
-                value={p.path}
-                renderRoot={(props) => (
-                  <a
-                    {...props}
-                    href={p.path}
-                    onClick={(e) => {
-                      // A real link (open in a new tab works); a plain click is routed without a page load.
-                      if (e.metaKey || e.ctrlKey || e.shiftKey || e.button !== 0) return;
-                      e.preventDefault();
-                      (props.onClick as ((e: React.MouseEvent) => void) | undefined)?.(e);
-                    }}
-                  />
-                )}
-              >
-                {t(p.label)}
-              </Tabs.Tab>
-            ))}
-          </Tabs.List>
-        </Tabs>
-      </Box>
-      <Outlet />
-    </RequireAccess>
-  );
+  return <AreaTabs area="billing" label={t('billing.area')} pages={SUB_PAGES} />;
 };

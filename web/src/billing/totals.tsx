@@ -1,6 +1,7 @@
-import { Badge, Box, Group, Paper, SimpleGrid, Stack, Table, Text, Title } from '@mantine/core';
+import { Badge, Box, Group, Paper, SimpleGrid, Stack, Table, Text } from '@mantine/core';
 import { useFormat } from '../ui/format.ts';
 import { useT, type Translate } from '../ui/language.tsx';
+import { NumCell, ReportTable, SectionCard, TableHead } from '../ui/tables.tsx';
 import { inclusiveEnd } from './dates.ts';
 import type { PreviewPayer, RunTotals } from './types.ts';
 
@@ -80,10 +81,7 @@ export const TotalsView = ({ totals, testId }: { totals: RunTotals; testId?: str
         </Group>
       )}
       <SimpleGrid cols={{ base: 1, md: 2 }} spacing="md">
-        <Paper withBorder p="md" radius="md">
-          <Title order={3} fz="sm" mb="xs">
-            {t('billing.totals.bySource')}
-          </Title>
+        <SectionCard title={t('billing.totals.bySource')}>
           {sources.length === 0 ? (
             <Text size="sm" c="dimmed">
               {t('billing.totals.noItems')}
@@ -111,11 +109,8 @@ export const TotalsView = ({ totals, testId }: { totals: RunTotals; testId?: str
               </Table.Tbody>
             </Table>
           )}
-        </Paper>
-        <Paper withBorder p="md" radius="md">
-          <Title order={3} fz="sm" mb="xs">
-            {t('billing.totals.byItem')}
-          </Title>
+        </SectionCard>
+        <SectionCard title={t('billing.totals.byItem')}>
           {items.length === 0 ? (
             <Text size="sm" c="dimmed">
               {t('billing.totals.noItems')}
@@ -152,7 +147,7 @@ export const TotalsView = ({ totals, testId }: { totals: RunTotals; testId?: str
               ))}
             </Stack>
           )}
-        </Paper>
+        </SectionCard>
       </SimpleGrid>
     </Stack>
   );
@@ -162,63 +157,34 @@ export const TotalsView = ({ totals, testId }: { totals: RunTotals; testId?: str
 export const PreviewTable = ({ payers }: { payers: PreviewPayer[] }) => {
   const t = useT();
   const fmt = useFormat();
-  const num = { fontVariantNumeric: 'tabular-nums' } as const;
   return (
-    <Paper withBorder style={{ overflow: 'hidden' }}>
-      <Table.ScrollContainer minWidth={720} type="native">
-        <Table className="gh-table" verticalSpacing={6} horizontalSpacing="md" data-testid="preview-table">
-          <Table.Thead>
-            <Table.Tr>
-              <Table.Th>{t('billing.line.description')}</Table.Th>
-              <Table.Th>{t('billing.line.period')}</Table.Th>
-              <Table.Th ta="right">{t('billing.line.quantity')}</Table.Th>
-              <Table.Th ta="right">{t('billing.line.unitPrice')}</Table.Th>
-              <Table.Th ta="right">{t('billing.line.amount')}</Table.Th>
+    <ReportTable minWidth={720} testId="preview-table">
+      <TableHead labels={[t('billing.line.description'), t('billing.line.period'), t('billing.line.quantity'), t('billing.line.unitPrice'), t('billing.line.amount')]} left={2} />
+      <Table.Tbody>
+        {payers.map((p) => [
+          <Table.Tr key={p.payerId} bg="var(--mantine-color-gray-0)" data-testid="preview-payer">
+            <Table.Td colSpan={4}>
+              <Text size="sm" fw={650}>
+                {p.payerName}
+              </Text>
+            </Table.Td>
+            <NumCell fw={650}>{fmt.money(p.total.minor, p.total.currency)}</NumCell>
+          </Table.Tr>,
+          ...p.lines.map((l) => (
+            <Table.Tr key={`${p.payerId}:${l.chargeKey}`}>
+              <Table.Td pl={28}>
+                <Text size="sm">{l.description}</Text>
+              </Table.Td>
+              <Table.Td>
+                <PeriodText start={l.periodStart} end={l.periodEnd} />
+              </Table.Td>
+              <NumCell>{fmt.number(Number(l.quantity))}</NumCell>
+              <NumCell>{fmt.money(l.unitPrice.minor, l.unitPrice.currency)}</NumCell>
+              <NumCell>{fmt.money(l.amount.minor, l.amount.currency)}</NumCell>
             </Table.Tr>
-          </Table.Thead>
-          <Table.Tbody>
-            {payers.map((p) => [
-              <Table.Tr key={p.payerId} bg="var(--mantine-color-gray-0)" data-testid="preview-payer">
-                <Table.Td colSpan={4}>
-                  <Text size="sm" fw={650}>
-                    {p.payerName}
-                  </Text>
-                </Table.Td>
-                <Table.Td ta="right">
-                  <Text size="sm" fw={650} style={num}>
-                    {fmt.money(p.total.minor, p.total.currency)}
-                  </Text>
-                </Table.Td>
-              </Table.Tr>,
-              ...p.lines.map((l) => (
-                <Table.Tr key={`${p.payerId}:${l.chargeKey}`}>
-                  <Table.Td pl={28}>
-                    <Text size="sm">{l.description}</Text>
-                  </Table.Td>
-                  <Table.Td>
-                    <PeriodText start={l.periodStart} end={l.periodEnd} />
-                  </Table.Td>
-                  <Table.Td ta="right">
-                    <Text size="sm" style={num}>
-                      {fmt.number(Number(l.quantity))}
-                    </Text>
-                  </Table.Td>
-                  <Table.Td ta="right">
-                    <Text size="sm" style={num}>
-                      {fmt.money(l.unitPrice.minor, l.unitPrice.currency)}
-                    </Text>
-                  </Table.Td>
-                  <Table.Td ta="right">
-                    <Text size="sm" style={num}>
-                      {fmt.money(l.amount.minor, l.amount.currency)}
-                    </Text>
-                  </Table.Td>
-                </Table.Tr>
-              )),
-            ])}
-          </Table.Tbody>
-        </Table>
-      </Table.ScrollContainer>
-    </Paper>
+          )),
+        ])}
+      </Table.Tbody>
+    </ReportTable>
   );
 };

@@ -1,15 +1,14 @@
 import { useEffect, useState } from 'react';
-import { Badge, Box, Button, Grid, Group, Paper, SegmentedControl, Skeleton, Stack, Tabs, Text, Textarea, TextInput } from '@mantine/core';
+import { Box, Button, Grid, Group, Paper, SegmentedControl, Skeleton, Stack, Tabs, Text, Textarea, TextInput } from '@mantine/core';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useLocation, useRouter } from '@tanstack/react-router';
 import { api } from '../ui/api.ts';
-import { ConfirmButton, ErrorState, Page } from '../ui/components.tsx';
-import { useFormat } from '../ui/format.ts';
+import { ErrorState, Page } from '../ui/components.tsx';
 import { useT } from '../ui/language.tsx';
 import { notifySuccess } from '../ui/notify.tsx';
 import { oneOf, useUrlSearch } from '../ui/search.ts';
 import { useCan } from '../ui/session.ts';
-import { ProblemsAlert, VariableList } from './templates-page.tsx';
+import { PreviewHeading, ProblemsAlert, ResetTemplateButton, TemplateStatus, VariableList } from './templates-page.tsx';
 import { MAIL_LANGUAGES, MAIL_TEMPLATE_KEYS, type MailPreview, type MailTemplate } from './types.ts';
 
 const KEY = 'mail-templates';
@@ -42,7 +41,6 @@ export const CommunicationsTabs = () => {
 
 const Editor = ({ template }: { template: MailTemplate }) => {
   const t = useT();
-  const fmt = useFormat();
   const can = useCan();
   const canEdit = can('communications', 'update');
   const queryClient = useQueryClient();
@@ -80,24 +78,13 @@ const Editor = ({ template }: { template: MailTemplate }) => {
     <Grid gap="md">
       <Grid.Col span={{ base: 12, md: 7 }}>
         <Stack gap="sm">
-          <Group gap="xs">
-            <Badge variant="light" color={template.customized ? 'guild' : 'gray'}>
-              {template.customized ? t('documents.templates.customized') : t('documents.templates.builtIn')}
-            </Badge>
-            {template.updatedAt && (
-              <Text size="xs" c="dimmed">
-                {t('documents.templates.updated', { when: fmt.dateTime(template.updatedAt), by: template.updatedBy ?? '' })}
-              </Text>
-            )}
-          </Group>
+          <TemplateStatus template={template} />
           <ProblemsAlert error={save.error} />
           <TextInput label={t('documents.mail.subject')} value={subject} onChange={(e) => setSubject(e.currentTarget.value)} onFocus={() => setLastField('subject')} readOnly={!canEdit} data-testid="mail-subject" />
           <Textarea label={t('documents.mail.body')} value={body} onChange={(e) => setBody(e.currentTarget.value)} onFocus={() => setLastField('body')} autosize minRows={10} maxRows={24} readOnly={!canEdit} className="gh-mono-input" data-testid="mail-body" />
           <Group justify="space-between">
             {canEdit ? (
-              <ConfirmButton size="sm" variant="subtle" disabled={!template.customized} message={t('documents.templates.resetConfirm')} confirmLabel={t('documents.templates.reset')} onConfirm={() => reset.mutateAsync()}>
-                {t('documents.templates.reset')}
-              </ConfirmButton>
+              <ResetTemplateButton customized={template.customized} onReset={() => reset.mutateAsync()} />
             ) : (
               <span />
             )}
@@ -113,14 +100,7 @@ const Editor = ({ template }: { template: MailTemplate }) => {
             </Group>
           </Group>
           <Paper withBorder p="md" radius="md" data-testid="mail-preview">
-            <Group justify="space-between" mb={6}>
-              <Text size="sm" fw={600}>
-                {t('documents.mail.previewTitle')}
-              </Text>
-              <Text size="xs" c="dimmed">
-                {sourceText}
-              </Text>
-            </Group>
+            <PreviewHeading title={t('documents.mail.previewTitle')} note={sourceText} />
             <ProblemsAlert error={preview.error} />
             {p && (
               <>

@@ -70,11 +70,50 @@ export const ProblemsAlert = ({ error }: { error: unknown }) => {
   );
 };
 
+/** "Customized" or "Built-in", and who saved it last. */
+export const TemplateStatus = ({ template }: { template: { customized: boolean; updatedAt: string | null; updatedBy: string | null } }) => {
+  const t = useT();
+  const fmt = useFormat();
+  return (
+    <Group gap="xs">
+      <Badge variant="light" color={template.customized ? 'guild' : 'gray'}>
+        {template.customized ? t('documents.templates.customized') : t('documents.templates.builtIn')}
+      </Badge>
+      {template.updatedAt && (
+        <Text size="xs" c="dimmed">
+          {t('documents.templates.updated', { when: fmt.dateTime(template.updatedAt), by: template.updatedBy ?? '' })}
+        </Text>
+      )}
+    </Group>
+  );
+};
+
+/** Back to the built-in text, after a confirmation; disabled while the template is not customized. */
+export const ResetTemplateButton = ({ customized, onReset }: { customized: boolean; onReset: () => Promise<unknown> }) => {
+  const t = useT();
+  return (
+    <ConfirmButton size="sm" variant="subtle" disabled={!customized} message={t('documents.templates.resetConfirm')} confirmLabel={t('documents.templates.reset')} onConfirm={onReset}>
+      {t('documents.templates.reset')}
+    </ConfirmButton>
+  );
+};
+
+/** The preview box's heading: a title, and where the data came from on the right. */
+export const PreviewHeading = ({ title, note }: { title: string; note: string }) => (
+  <Group justify="space-between" mb={6}>
+    <Text size="sm" fw={600}>
+      {title}
+    </Text>
+    <Text size="xs" c="dimmed">
+      {note}
+    </Text>
+  </Group>
+);
+
 type TextField = 'title' | 'introText' | 'paymentTerms' | 'footer';
 
 const Editor = ({ template }: { template: DocumentTemplate }) => {
   const t = useT();
-  const fmt = useFormat();
   const can = useCan();
   const canEdit = can('billing', 'update');
   const queryClient = useQueryClient();
@@ -128,16 +167,7 @@ const Editor = ({ template }: { template: DocumentTemplate }) => {
     <Grid gap="md">
       <Grid.Col span={{ base: 12, lg: 5 }}>
         <Stack gap="sm">
-          <Group gap="xs">
-            <Badge variant="light" color={template.customized ? 'guild' : 'gray'}>
-              {template.customized ? t('documents.templates.customized') : t('documents.templates.builtIn')}
-            </Badge>
-            {template.updatedAt && (
-              <Text size="xs" c="dimmed">
-                {t('documents.templates.updated', { when: fmt.dateTime(template.updatedAt), by: template.updatedBy ?? '' })}
-              </Text>
-            )}
-          </Group>
+          <TemplateStatus template={template} />
           <ProblemsAlert error={save.error} />
           {text('title', t('documents.templates.field.title'), 1)}
           {text('introText', t('documents.templates.field.introText'), 3)}
@@ -163,9 +193,7 @@ const Editor = ({ template }: { template: DocumentTemplate }) => {
           </Text>
           {canEdit && (
             <Group justify="space-between">
-              <ConfirmButton size="sm" variant="subtle" disabled={!template.customized} message={t('documents.templates.resetConfirm')} confirmLabel={t('documents.templates.reset')} onConfirm={() => reset.mutateAsync()}>
-                {t('documents.templates.reset')}
-              </ConfirmButton>
+              <ResetTemplateButton customized={template.customized} onReset={() => reset.mutateAsync()} />
               <Group gap="xs">
                 <Button variant="default" disabled={!changed} onClick={() => setContent(template.content)}>
                   {t('documents.templates.discard')}
@@ -181,14 +209,7 @@ const Editor = ({ template }: { template: DocumentTemplate }) => {
       </Grid.Col>
       <Grid.Col span={{ base: 12, lg: 7 }}>
         <Paper withBorder p="sm" radius="md">
-          <Group justify="space-between" mb={6}>
-            <Text size="sm" fw={600}>
-              {t('documents.templates.preview')}
-            </Text>
-            <Text size="xs" c="dimmed">
-              {preview.isPending ? t('documents.templates.rendering') : sourceText}
-            </Text>
-          </Group>
+          <PreviewHeading title={t('documents.templates.preview')} note={preview.isPending ? t('documents.templates.rendering') : sourceText} />
           <ProblemsAlert error={preview.error} />
           {pdfUrl ? (
             <iframe title={t('documents.templates.preview')} src={pdfUrl} data-testid="template-preview" style={{ width: '100%', height: 820, border: '1px solid var(--gh-border)', borderRadius: 6, background: '#f4f4f4', opacity: preview.isPending ? 0.6 : 1 }} />

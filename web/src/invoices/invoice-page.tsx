@@ -1,5 +1,5 @@
 import { useState, type ReactNode } from 'react';
-import { Alert, Badge, Button, Group, Modal, Paper, SimpleGrid, Stack, Table, Text, Textarea, Title } from '@mantine/core';
+import { Alert, Badge, Button, Group, Modal, Paper, SimpleGrid, Stack, Table, Text, Textarea } from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
 import { useMutation, useQuery } from '@tanstack/react-query';
 import { useParams, useRouter } from '@tanstack/react-router';
@@ -10,6 +10,7 @@ import { IconAlert } from '../ui/icons.tsx';
 import { useT } from '../ui/language.tsx';
 import { notifySuccess } from '../ui/notify.tsx';
 import { useCan } from '../ui/session.ts';
+import { NumCell, ReportTable, SectionCard, TableHead } from '../ui/tables.tsx';
 import { PeriodText, sourceLabel } from '../billing/totals.tsx';
 import { CreditNoteModal, creditableLines } from './credit-note-modal.tsx';
 import { InvoiceDocuments } from '../documents/invoice-documents.tsx';
@@ -203,99 +204,53 @@ export const InvoicePage = () => {
           </Paper>
         </SimpleGrid>
 
-        <Paper withBorder style={{ overflow: 'hidden' }}>
-          <Table.ScrollContainer minWidth={820} type="native">
-            <Table className="gh-table" verticalSpacing={7} horizontalSpacing="md" data-testid="invoice-lines">
-              <Table.Thead>
-                <Table.Tr>
-                  <Table.Th>{t('billing.line.description')}</Table.Th>
-                  <Table.Th>{t('billing.line.period')}</Table.Th>
-                  <Table.Th ta="right">{t('billing.line.quantity')}</Table.Th>
-                  <Table.Th ta="right">{t('billing.line.unitPrice')}</Table.Th>
-                  <Table.Th ta="right">{t('invoices.page.vatRate')}</Table.Th>
-                  <Table.Th ta="right">{t('billing.line.amount')}</Table.Th>
-                </Table.Tr>
-              </Table.Thead>
-              <Table.Tbody>
-                {inv.lines.map((l) => (
-                  <Table.Tr key={l.id}>
-                    <Table.Td>
-                      <Text size="sm">{l.description}</Text>
-                      <Group gap={6} mt={2}>
-                        <Text size="xs" c="dimmed">
-                          {sourceLabel(t, l.source)} · {t('invoices.page.glAccount')} <span className="gh-mono">{l.glAccount}</span>
-                        </Text>
-                        {Number(l.creditedQuantity) > 0 && (
-                          <Badge size="xs" variant="light" color="orange">
-                            {t('invoices.page.credited', { quantity: quantityText(l.creditedQuantity, fmt.locale) })}
-                          </Badge>
-                        )}
-                      </Group>
-                    </Table.Td>
-                    <Table.Td>
-                      <PeriodText start={l.periodStart} end={l.periodEnd} />
-                    </Table.Td>
-                    <Table.Td ta="right">
-                      <Text size="sm" style={num}>
-                        {quantityText(l.quantity, fmt.locale)}
-                      </Text>
-                    </Table.Td>
-                    <Table.Td ta="right">
-                      <Text size="sm" style={num}>
-                        {money(l.unitPrice)}
-                      </Text>
-                    </Table.Td>
-                    <Table.Td ta="right">
-                      <Text size="sm" style={num}>
-                        {quantityText(l.vatRate, fmt.locale)} %
-                      </Text>
-                    </Table.Td>
-                    <Table.Td ta="right">
-                      <Text size="sm" style={num}>
-                        {money(l.net)}
-                      </Text>
-                    </Table.Td>
-                  </Table.Tr>
-                ))}
-              </Table.Tbody>
-            </Table>
-          </Table.ScrollContainer>
-        </Paper>
+        <ReportTable minWidth={820} verticalSpacing={7} testId="invoice-lines">
+          <TableHead labels={[t('billing.line.description'), t('billing.line.period'), t('billing.line.quantity'), t('billing.line.unitPrice'), t('invoices.page.vatRate'), t('billing.line.amount')]} left={2} />
+          <Table.Tbody>
+            {inv.lines.map((l) => (
+              <Table.Tr key={l.id}>
+                <Table.Td>
+                  <Text size="sm">{l.description}</Text>
+                  <Group gap={6} mt={2}>
+                    <Text size="xs" c="dimmed">
+                      {sourceLabel(t, l.source)} · {t('invoices.page.glAccount')} <span className="gh-mono">{l.glAccount}</span>
+                    </Text>
+                    {Number(l.creditedQuantity) > 0 && (
+                      <Badge size="xs" variant="light" color="orange">
+                        {t('invoices.page.credited', { quantity: quantityText(l.creditedQuantity, fmt.locale) })}
+                      </Badge>
+                    )}
+                  </Group>
+                </Table.Td>
+                <Table.Td>
+                  <PeriodText start={l.periodStart} end={l.periodEnd} />
+                </Table.Td>
+                <NumCell>{quantityText(l.quantity, fmt.locale)}</NumCell>
+                <NumCell>{money(l.unitPrice)}</NumCell>
+                <NumCell>{quantityText(l.vatRate, fmt.locale)} %</NumCell>
+                <NumCell>{money(l.net)}</NumCell>
+              </Table.Tr>
+            ))}
+          </Table.Tbody>
+        </ReportTable>
 
         <SimpleGrid cols={{ base: 1, md: 2 }} spacing="md">
-          <Paper withBorder p="md" radius="md">
-            <Title order={3} fz="sm" mb="xs">
-              {t('invoices.page.vatByRate')}
-            </Title>
+          <SectionCard title={t('invoices.page.vatByRate')}>
             <Table verticalSpacing={4} data-testid="vat-by-rate">
-              <Table.Thead>
-                <Table.Tr>
-                  <Table.Th>{t('invoices.page.rate')}</Table.Th>
-                  <Table.Th ta="right">{t('invoices.page.base')}</Table.Th>
-                  <Table.Th ta="right">{t('invoices.page.vat')}</Table.Th>
-                </Table.Tr>
-              </Table.Thead>
+              <TableHead labels={[t('invoices.page.rate'), t('invoices.page.base'), t('invoices.page.vat')]} />
               <Table.Tbody>
                 {inv.vatByRate.map((v) => (
                   <Table.Tr key={v.rate}>
                     <Table.Td>
                       <Text size="sm">{quantityText(v.rate, fmt.locale)} %</Text>
                     </Table.Td>
-                    <Table.Td ta="right">
-                      <Text size="sm" style={num}>
-                        {money(v.net)}
-                      </Text>
-                    </Table.Td>
-                    <Table.Td ta="right">
-                      <Text size="sm" style={num}>
-                        {money(v.vat)}
-                      </Text>
-                    </Table.Td>
+                    <NumCell>{money(v.net)}</NumCell>
+                    <NumCell>{money(v.vat)}</NumCell>
                   </Table.Tr>
                 ))}
               </Table.Tbody>
             </Table>
-          </Paper>
+          </SectionCard>
           <Paper withBorder p="md" radius="md" data-testid="invoice-totals">
             <Field label={t('invoices.page.net')}>
               <span style={num}>{money(inv.net)}</span>
@@ -333,10 +288,7 @@ export const InvoicePage = () => {
         <InvoicePaymentsSection invoice={inv} />
 
         {inv.creditNotes.length > 0 && (
-          <Paper withBorder p="md" radius="md" data-testid="credit-notes">
-            <Title order={3} fz="sm" mb="xs">
-              {t('invoices.page.creditNotes')}
-            </Title>
+          <SectionCard title={t('invoices.page.creditNotes')} testId="credit-notes">
             <Table verticalSpacing={4}>
               <Table.Tbody>
                 {inv.creditNotes.map((c) => (
@@ -352,16 +304,12 @@ export const InvoicePage = () => {
                         {c.note}
                       </Text>
                     </Table.Td>
-                    <Table.Td ta="right">
-                      <Text size="sm" style={num}>
-                        {money(c.total)}
-                      </Text>
-                    </Table.Td>
+                    <NumCell>{money(c.total)}</NumCell>
                   </Table.Tr>
                 ))}
               </Table.Tbody>
             </Table>
-          </Paper>
+          </SectionCard>
         )}
 
         <InvoiceDocuments invoice={inv} offerSend={offerSend} onOfferClosed={() => setOfferSend(false)} />

@@ -1,9 +1,9 @@
-import { Checkbox, Group, Select, Text, TextInput } from '@mantine/core';
+import { Checkbox, Group, Text, TextInput } from '@mantine/core';
 import { useQuery } from '@tanstack/react-query';
 import { useRouter } from '@tanstack/react-router';
 import { api } from '../ui/api.ts';
 import { Page } from '../ui/components.tsx';
-import { DataTable, NewButton, useList, type Column } from '../ui/data-table.tsx';
+import { DataTable, FilterSelect, NewButton, useList, type Column } from '../ui/data-table.tsx';
 import { MassSendButton } from '../documents/mass-send.tsx';
 import { useFormat } from '../ui/format.ts';
 import { useT } from '../ui/language.tsx';
@@ -102,40 +102,9 @@ export const InvoicesPage = () => {
         testId="invoices-table"
         filters={
           <Group gap="sm" wrap="wrap">
-            <Select
-              size="sm"
-              w={130}
-              aria-label={t('common.status')}
-              placeholder={t('common.status')}
-              data={INVOICE_STATUSES.map((s) => ({ value: s, label: t(`invoices.status.${s}`) }))}
-              value={status ?? null}
-              onChange={(v) => setSearch({ status: v ?? undefined, page: undefined })}
-              clearable
-              comboboxProps={{ withinPortal: true }}
-            />
-            <Select
-              size="sm"
-              w={140}
-              aria-label={t('invoices.kind')}
-              placeholder={t('invoices.kind')}
-              data={INVOICE_KINDS.map((k) => ({ value: k, label: kindLabel(t, k) }))}
-              value={kind ?? null}
-              onChange={(v) => setSearch({ kind: v ?? undefined, page: undefined })}
-              clearable
-              comboboxProps={{ withinPortal: true }}
-            />
-            <Select
-              size="sm"
-              w={250}
-              aria-label={t('invoices.billingRun')}
-              placeholder={t('invoices.billingRun')}
-              data={runOptions}
-              value={billingRunId ?? null}
-              onChange={(v) => setSearch({ billingRunId: v ?? undefined, page: undefined })}
-              clearable
-              searchable
-              comboboxProps={{ withinPortal: true }}
-            />
+            <FilterSelect label={t('common.status')} width={130} data={INVOICE_STATUSES.map((s) => ({ value: s, label: t(`invoices.status.${s}`) }))} value={status} onChange={(v) => setSearch({ status: v, page: undefined })} />
+            <FilterSelect label={t('invoices.kind')} width={140} data={INVOICE_KINDS.map((k) => ({ value: k, label: kindLabel(t, k) }))} value={kind} onChange={(v) => setSearch({ kind: v, page: undefined })} />
+            <FilterSelect label={t('invoices.billingRun')} width={250} data={runOptions} value={billingRunId} onChange={(v) => setSearch({ billingRunId: v, page: undefined })} searchable />
             <TextInput
               size="sm"
               type="date"

@@ -3,7 +3,7 @@ import { Badge, Button, Group, Modal, Select, Stack, Switch, Text, Textarea, Tex
 import { useMutation } from '@tanstack/react-query';
 import { api } from '../ui/api.ts';
 import { ConfirmButton, ModalForm, Page } from '../ui/components.tsx';
-import { DataTable, NewButton, useList, type Column } from '../ui/data-table.tsx';
+import { DataTable, FilterSelect, NewButton, useList, type Column } from '../ui/data-table.tsx';
 import { IconArchive, IconEdit, IconTrash } from '../ui/icons.tsx';
 import { useT } from '../ui/language.tsx';
 import { notifySuccess } from '../ui/notify.tsx';
@@ -232,17 +232,7 @@ export const AccountsPage = () => {
         testId="accounts-table"
         filters={
           <Group gap="sm">
-            <Select
-              size="sm"
-              w={150}
-              aria-label={t('ledger.accounts.type')}
-              placeholder={t('ledger.accounts.type')}
-              data={ACCOUNT_TYPES.map((ty) => ({ value: ty, label: t(`ledger.type.${ty}`) }))}
-              value={type ?? null}
-              onChange={(v) => setSearch({ type: v ?? undefined, page: undefined })}
-              clearable
-              comboboxProps={{ withinPortal: true }}
-            />
+            <FilterSelect label={t('ledger.accounts.type')} width={150} data={ACCOUNT_TYPES.map((ty) => ({ value: ty, label: t(`ledger.type.${ty}`) }))} value={type} onChange={(v) => setSearch({ type: v, page: undefined })} />
             <Select
               size="sm"
               w={190}

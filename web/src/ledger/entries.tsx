@@ -1,15 +1,16 @@
 import type { ReactNode } from 'react';
-import { Badge, Group, Paper, Select, SimpleGrid, Stack, Table, Text, TextInput } from '@mantine/core';
+import { Badge, Group, Paper, SimpleGrid, Stack, Table, Text, TextInput } from '@mantine/core';
 import { useQuery } from '@tanstack/react-query';
 import { useParams, useRouter } from '@tanstack/react-router';
 import { api } from '../ui/api.ts';
 import { AppLink, ErrorState, Page } from '../ui/components.tsx';
-import { DataTable, useList, type Column } from '../ui/data-table.tsx';
+import { DataTable, FilterSelect, useList, type Column } from '../ui/data-table.tsx';
 import { useFormat } from '../ui/format.ts';
 import { useT } from '../ui/language.tsx';
+import { TableHead } from '../ui/tables.tsx';
 import { oneOf, parseListSearch, str, useUrlSearch } from '../ui/search.ts';
 import type { Paged } from '../ui/types.ts';
-import { entryKindLabel, LEDGER_KEY, MoneyCell, num } from './shared.tsx';
+import { AccountLabel, entryKindLabel, LEDGER_KEY, MoneyCell, MoneyTd, num, TotalRow } from './shared.tsx';
 import { ENTRY_KINDS, type GlAccount, type LedgerEntry } from './types.ts';
 
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
@@ -45,47 +46,21 @@ export const LinesTable = ({ entry, testId }: { entry: LedgerEntry; testId?: str
   const t = useT();
   return (
     <Table verticalSpacing={5} horizontalSpacing="md" data-testid={testId}>
-      <Table.Thead>
-        <Table.Tr>
-          <Table.Th>{t('ledger.line.account')}</Table.Th>
-          <Table.Th ta="right">{t('ledger.debit')}</Table.Th>
-          <Table.Th ta="right">{t('ledger.credit')}</Table.Th>
-        </Table.Tr>
-      </Table.Thead>
+      <TableHead labels={[t('ledger.line.account'), t('ledger.debit'), t('ledger.credit')]} />
       <Table.Tbody>
         {entry.lines.map((l) => (
           <Table.Tr key={l.lineNo}>
             <Table.Td>
-              <Text size="sm" span pl={l.credit.minor !== '0' ? 'lg' : 0}>
-                <AppLink href={`/ledger/entries?account=${encodeURIComponent(l.account)}`}>
-                  <span className="gh-mono">{l.account}</span>
-                </AppLink>{' '}
-                <Text span size="sm" c="dimmed">
-                  {l.accountName}
-                </Text>
-              </Text>
+              <AccountLabel code={l.account} name={l.accountName} href={`/ledger/entries?account=${encodeURIComponent(l.account)}`} span pl={l.credit.minor !== '0' ? 'lg' : 0} />
             </Table.Td>
-            <Table.Td ta="right">
-              <MoneyCell m={l.debit} />
-            </Table.Td>
-            <Table.Td ta="right">
-              <MoneyCell m={l.credit} />
-            </Table.Td>
+            <MoneyTd m={l.debit} />
+            <MoneyTd m={l.credit} />
           </Table.Tr>
         ))}
-        <Table.Tr style={{ borderTop: '2px solid var(--gh-border)' }}>
-          <Table.Td>
-            <Text size="sm" fw={650}>
-              {t('ledger.total')}
-            </Text>
-          </Table.Td>
-          <Table.Td ta="right">
-            <MoneyCell m={entry.amount} fw={650} />
-          </Table.Td>
-          <Table.Td ta="right">
-            <MoneyCell m={entry.amount} fw={650} />
-          </Table.Td>
-        </Table.Tr>
+        <TotalRow>
+          <MoneyTd m={entry.amount} fw={650} />
+          <MoneyTd m={entry.amount} fw={650} />
+        </TotalRow>
       </Table.Tbody>
     </Table>
   );
@@ -157,47 +132,22 @@ export const EntriesPage = () => {
         }
         filters={
           <Group gap="sm" wrap="wrap">
-            <Select
-              size="sm"
-              w={160}
-              aria-label={t('ledger.entry.kind')}
-              placeholder={t('ledger.entry.kind')}
-              data={ENTRY_KINDS.map((k) => ({ value: k, label: entryKindLabel(t, k) }))}
-              value={kind ?? null}
-              onChange={(v) => setSearch({ kind: v ?? undefined, page: undefined })}
-              clearable
-              comboboxProps={{ withinPortal: true }}
-            />
-            <Select
-              size="sm"
-              w={240}
-              aria-label={t('ledger.line.account')}
-              placeholder={t('ledger.line.account')}
-              data={accountOptions}
-              value={account ?? null}
-              onChange={(v) => setSearch({ account: v ?? undefined, page: undefined })}
-              clearable
-              searchable
-              comboboxProps={{ withinPortal: true }}
-            />
+            <FilterSelect label={t('ledger.entry.kind')} width={160} data={ENTRY_KINDS.map((k) => ({ value: k, label: entryKindLabel(t, k) }))} value={kind} onChange={(v) => setSearch({ kind: v, page: undefined })} />
+            <FilterSelect label={t('ledger.line.account')} width={240} data={accountOptions} value={account} onChange={(v) => setSearch({ account: v, page: undefined })} searchable />
             <TextInput size="sm" type="date" w={150} aria-label={t('ledger.from')} title={t('ledger.from')} value={from ?? ''} onChange={(e) => setSearch({ from: e.currentTarget.value || undefined, page: undefined }, { replace: true })} />
             <Text size="sm" c="dimmed">
               –
             </Text>
             <TextInput size="sm" type="date" w={150} aria-label={t('ledger.to')} title={t('ledger.to')} value={to ?? ''} onChange={(e) => setSearch({ to: e.currentTarget.value || undefined, page: undefined }, { replace: true })} />
-            <Select
-              size="sm"
-              w={170}
-              aria-label={t('ledger.entries.journalized')}
-              placeholder={t('ledger.entries.journalized')}
+            <FilterSelect
+              label={t('ledger.entries.journalized')}
+              width={170}
               data={[
                 { value: 'true', label: t('ledger.entries.inJournal') },
                 { value: 'false', label: t('ledger.entries.notInJournal') },
               ]}
-              value={journalized ?? null}
-              onChange={(v) => setSearch({ journalized: v ?? undefined, page: undefined })}
-              clearable
-              comboboxProps={{ withinPortal: true }}
+              value={journalized}
+              onChange={(v) => setSearch({ journalized: v, page: undefined })}
             />
           </Group>
         }

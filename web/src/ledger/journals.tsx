@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { Alert, Badge, Button, Group, Modal, Paper, SimpleGrid, Table, Text, TextInput, Title } from '@mantine/core';
+import { Alert, Badge, Button, Group, Modal, Paper, SimpleGrid, Table, Text, TextInput } from '@mantine/core';
 import { useMutation, useQuery } from '@tanstack/react-query';
 import { useParams, useRouter } from '@tanstack/react-router';
 import { api } from '../ui/api.ts';
@@ -9,10 +9,11 @@ import { useFormat } from '../ui/format.ts';
 import { IconCheck, IconLock } from '../ui/icons.tsx';
 import { useT } from '../ui/language.tsx';
 import { notifySuccess } from '../ui/notify.tsx';
+import { SectionCard, TableHead } from '../ui/tables.tsx';
 import { parseListSearch, useUrlSearch } from '../ui/search.ts';
 import { useCan } from '../ui/session.ts';
 import { Field } from './entries.tsx';
-import { entryKindLabel, LEDGER_KEY, MoneyCell, useInvalidateLedger } from './shared.tsx';
+import { AccountLabel, entryKindLabel, LEDGER_KEY, MoneyCell, MoneyTd, TotalRow, useInvalidateLedger } from './shared.tsx';
 import type { Journal, JournalDetail, Money } from './types.ts';
 
 /** The last day of the month before `today` (YYYY-MM-DD): the usual "up to". */
@@ -169,19 +170,9 @@ export const JournalPage = () => {
         </Paper>
       </SimpleGrid>
       <SimpleGrid cols={{ base: 1, lg: 2 }} spacing="md">
-        <Paper withBorder p="md" radius="md">
-          <Title order={3} fz="sm" mb="xs">
-            {t('ledger.journals.byKind')}
-          </Title>
+        <SectionCard title={t('ledger.journals.byKind')}>
           <Table verticalSpacing={5} data-testid="journal-by-kind">
-            <Table.Thead>
-              <Table.Tr>
-                <Table.Th>{t('ledger.entry.kind')}</Table.Th>
-                <Table.Th ta="right">{t('ledger.journals.entries')}</Table.Th>
-                <Table.Th ta="right">{t('ledger.debit')}</Table.Th>
-                <Table.Th ta="right">{t('ledger.credit')}</Table.Th>
-              </Table.Tr>
-            </Table.Thead>
+            <TableHead labels={[t('ledger.entry.kind'), t('ledger.journals.entries'), t('ledger.debit'), t('ledger.credit')]} />
             <Table.Tbody>
               {j.summary.byKind.map((k) => (
                 <Table.Tr key={k.kind}>
@@ -191,82 +182,42 @@ export const JournalPage = () => {
                   <Table.Td ta="right">
                     <Text size="sm">{fmt.number(k.entries)}</Text>
                   </Table.Td>
-                  <Table.Td ta="right">
-                    <MoneyCell m={k.debit} />
-                  </Table.Td>
-                  <Table.Td ta="right">
-                    <MoneyCell m={k.credit} />
-                  </Table.Td>
+                  <MoneyTd m={k.debit} />
+                  <MoneyTd m={k.credit} />
                 </Table.Tr>
               ))}
-              <Table.Tr style={{ borderTop: '2px solid var(--gh-border)' }}>
-                <Table.Td>
-                  <Text size="sm" fw={650}>
-                    {t('ledger.total')}
-                  </Text>
-                </Table.Td>
+              <TotalRow>
                 <Table.Td ta="right">
                   <Text size="sm" fw={650}>
                     {fmt.number(j.entryCount)}
                   </Text>
                 </Table.Td>
-                <Table.Td ta="right">
-                  <MoneyCell m={j.debit} fw={650} dimZero={false} />
-                </Table.Td>
-                <Table.Td ta="right">
-                  <MoneyCell m={j.credit} fw={650} dimZero={false} />
-                </Table.Td>
-              </Table.Tr>
+                <MoneyTd m={j.debit} fw={650} dimZero={false} />
+                <MoneyTd m={j.credit} fw={650} dimZero={false} />
+              </TotalRow>
             </Table.Tbody>
           </Table>
-        </Paper>
-        <Paper withBorder p="md" radius="md">
-          <Title order={3} fz="sm" mb="xs">
-            {t('ledger.journals.byAccount')}
-          </Title>
+        </SectionCard>
+        <SectionCard title={t('ledger.journals.byAccount')}>
           <Table verticalSpacing={5} data-testid="journal-by-account">
-            <Table.Thead>
-              <Table.Tr>
-                <Table.Th>{t('ledger.line.account')}</Table.Th>
-                <Table.Th ta="right">{t('ledger.debit')}</Table.Th>
-                <Table.Th ta="right">{t('ledger.credit')}</Table.Th>
-              </Table.Tr>
-            </Table.Thead>
+            <TableHead labels={[t('ledger.line.account'), t('ledger.debit'), t('ledger.credit')]} />
             <Table.Tbody>
               {j.summary.byAccount.map((a) => (
                 <Table.Tr key={a.account}>
                   <Table.Td>
-                    <Text size="sm">
-                      <span className="gh-mono">{a.account}</span>{' '}
-                      <Text span size="sm" c="dimmed">
-                        {a.name}
-                      </Text>
-                    </Text>
+                    <AccountLabel code={a.account} name={a.name} />
                   </Table.Td>
-                  <Table.Td ta="right">
-                    <MoneyCell m={a.debit} />
-                  </Table.Td>
-                  <Table.Td ta="right">
-                    <MoneyCell m={a.credit} />
-                  </Table.Td>
+                  <MoneyTd m={a.debit} />
+                  <MoneyTd m={a.credit} />
                 </Table.Tr>
               ))}
-              <Table.Tr style={{ borderTop: '2px solid var(--gh-border)' }}>
-                <Table.Td>
-                  <Text size="sm" fw={650}>
-                    {t('ledger.total')}
-                  </Text>
-                </Table.Td>
-                <Table.Td ta="right">
-                  <MoneyCell m={m(accDebit)} fw={650} dimZero={false} />
-                </Table.Td>
-                <Table.Td ta="right">
-                  <MoneyCell m={m(accCredit)} fw={650} dimZero={false} />
-                </Table.Td>
-              </Table.Tr>
+              <TotalRow>
+                <MoneyTd m={m(accDebit)} fw={650} dimZero={false} />
+                <MoneyTd m={m(accCredit)} fw={650} dimZero={false} />
+              </TotalRow>
             </Table.Tbody>
           </Table>
-        </Paper>
+        </SectionCard>
       </SimpleGrid>
     </Page>
   );

@@ -1,14 +1,13 @@
 import type { ReactNode } from 'react';
-import { Badge, Box, Button, Group, Menu, Tabs, Text, Tooltip } from '@mantine/core';
+import { Badge, Button, Group, Menu, Table, Text, Tooltip } from '@mantine/core';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
-import { Outlet, useLocation, useRouter } from '@tanstack/react-router';
 import { api, downloadUrl } from '../ui/api.ts';
-import { RequireAccess } from '../ui/components.tsx';
+import { AreaTabs } from '../ui/area-tabs.tsx';
+import { AppLink } from '../ui/components.tsx';
 import { useFormat } from '../ui/format.ts';
 import { IconCheck, IconAlert, IconChevronDown, IconDownload } from '../ui/icons.tsx';
 import { useT, type Translate } from '../ui/language.tsx';
 import type { MessageKey } from '../ui/i18n.ts';
-import type { Area } from '../ui/types.ts';
 import { ENTRY_KINDS, type CheckResult, type Money, type VerifyResult } from './types.ts';
 
 export const LEDGER_KEY = 'ledger';
@@ -38,44 +37,38 @@ export const MoneyCell = ({ m, dimZero = true, fw }: { m: Money; dimZero?: boole
   );
 };
 
-/** Tabs for an area's sub-pages as real links, the page below. */
-export const AreaTabs = ({ area, label, pages, aside }: { area: Area; label: string; pages: Array<{ path: string; label: MessageKey }>; aside?: ReactNode }) => {
-  const t = useT();
-  const router = useRouter();
-  const { pathname } = useLocation();
-  const current = pages.find((p) => pathname === p.path || pathname.startsWith(`${p.path}/`))?.path ?? null;
+/** A money cell, right-aligned (debit/credit/balance columns). */
+export const MoneyTd = ({ m, dimZero, fw, testId }: { m: Money; dimZero?: boolean; fw?: number; testId?: string }) => (
+  <Table.Td ta="right" data-testid={testId}>
+    <MoneyCell m={m} dimZero={dimZero} fw={fw} />
+  </Table.Td>
+);
+
+/** "1500 Receivables": the account code in mono (a link to its entries when `href` is given), the name dimmed. */
+export const AccountLabel = ({ code, name, href, span, pl }: { code: string; name: string; href?: string; span?: boolean; pl?: string | number }) => {
+  const mono = <span className="gh-mono">{code}</span>;
   return (
-    <RequireAccess area={area}>
-      <Box maw={1280} mx="auto" mb="lg">
-        <Group justify="space-between" gap="sm" wrap="wrap">
-          <Tabs value={current} variant="pills" radius="md" onChange={(v) => v && void router.navigate({ href: v })}>
-            <Tabs.List aria-label={label}>
-              {pages.map((p) => (
-                <Tabs.Tab
-                  key={p.path}
-                  value={p.path}
-                  renderRoot={(props) => (
-                    <a
-                      {...props}
-                      href={p.path}
-                      onClick={(e) => {
-                        if (e.metaKey || e.ctrlKey || e.shiftKey || e.button !== 0) return;
-                        e.preventDefault();
-                        (props.onClick as ((e: React.MouseEvent) => void) | undefined)?.(e);
-                      }}
-                    />
-                  )}
-                >
-                  {t(p.label)}
-                </Tabs.Tab>
-              ))}
-            </Tabs.List>
-          </Tabs>
-          {aside}
-        </Group>
-      </Box>
-      <Outlet />
-    </RequireAccess>
+    <Text size="sm" span={span} pl={pl}>
+      {href ? <AppLink href={href}>{mono}</AppLink> : mono}{' '}
+      <Text span size="sm" c="dimmed">
+        {name}
+      </Text>
+    </Text>
+  );
+};
+
+/** The closing "Total" row of a ledger table; `children` are the cells after the label. */
+export const TotalRow = ({ fw = 650, children }: { fw?: number; children: ReactNode }) => {
+  const t = useT();
+  return (
+    <Table.Tr style={{ borderTop: '2px solid var(--gh-border)' }}>
+      <Table.Td>
+        <Text size="sm" fw={fw}>
+          {t('ledger.total')}
+        </Text>
+      </Table.Td>
+      {children}
+    </Table.Tr>
   );
 };
 

@@ -1,12 +1,13 @@
-import { Alert, Badge, Checkbox, Group, Paper, Table, Text, TextInput } from '@mantine/core';
+import { Alert, Badge, Checkbox, Group, Table, Text, TextInput } from '@mantine/core';
 import { useQuery } from '@tanstack/react-query';
 import { api } from '../ui/api.ts';
-import { AppLink, ErrorState, Page } from '../ui/components.tsx';
+import { ErrorState, Page } from '../ui/components.tsx';
 import { useFormat } from '../ui/format.ts';
 import { IconAlert, IconCheck } from '../ui/icons.tsx';
 import { useT } from '../ui/language.tsx';
 import { str, useUrlSearch } from '../ui/search.ts';
-import { LEDGER_KEY, MoneyCell } from './shared.tsx';
+import { ReportTable, TableHead } from '../ui/tables.tsx';
+import { AccountLabel, LEDGER_KEY, MoneyTd, TotalRow } from './shared.tsx';
 import { ACCOUNT_TYPES, type TrialBalance } from './types.ts';
 
 const parse = (raw: Record<string, unknown>) => {
@@ -50,77 +51,37 @@ export const TrialBalancePage = () => {
               {t('ledger.trial.unbalanced')}
             </Alert>
           )}
-          <Paper withBorder style={{ overflow: 'hidden' }}>
-            <Table.ScrollContainer minWidth={760} type="native">
-              <Table className="gh-table" verticalSpacing={6} horizontalSpacing="md" data-testid="trial-balance">
-                <Table.Thead>
-                  <Table.Tr>
-                    <Table.Th>{t('ledger.line.account')}</Table.Th>
-                    <Table.Th ta="right">{t('ledger.debit')}</Table.Th>
-                    <Table.Th ta="right">{t('ledger.credit')}</Table.Th>
-                    <Table.Th ta="right">{t('ledger.trial.debitBalance')}</Table.Th>
-                    <Table.Th ta="right">{t('ledger.trial.creditBalance')}</Table.Th>
-                  </Table.Tr>
-                </Table.Thead>
-                <Table.Tbody>
-                  {groups.map((g) => [
-                    <Table.Tr key={g.type} bg="var(--mantine-color-gray-0)">
-                      <Table.Td colSpan={5}>
-                        <Badge size="sm" variant="transparent" color="gray" px={0}>
-                          {t(`ledger.type.${g.type}`)}
-                        </Badge>
-                      </Table.Td>
-                    </Table.Tr>,
-                    ...g.rows.map((a) => (
-                      <Table.Tr key={a.code} data-account={a.code}>
-                        <Table.Td>
-                          <Text size="sm">
-                            <AppLink href={`/ledger/entries?account=${encodeURIComponent(a.code)}${search.at ? `&to=${search.at}` : ''}`}>
-                              <span className="gh-mono">{a.code}</span>
-                            </AppLink>{' '}
-                            <Text span size="sm" c="dimmed">
-                              {a.name}
-                            </Text>
-                          </Text>
-                        </Table.Td>
-                        <Table.Td ta="right">
-                          <MoneyCell m={a.debit} />
-                        </Table.Td>
-                        <Table.Td ta="right">
-                          <MoneyCell m={a.credit} />
-                        </Table.Td>
-                        <Table.Td ta="right">
-                          <MoneyCell m={a.debitBalance} />
-                        </Table.Td>
-                        <Table.Td ta="right">
-                          <MoneyCell m={a.creditBalance} />
-                        </Table.Td>
-                      </Table.Tr>
-                    )),
-                  ])}
-                  <Table.Tr style={{ borderTop: '2px solid var(--gh-border)' }}>
+          <ReportTable minWidth={760} testId="trial-balance">
+            <TableHead labels={[t('ledger.line.account'), t('ledger.debit'), t('ledger.credit'), t('ledger.trial.debitBalance'), t('ledger.trial.creditBalance')]} />
+            <Table.Tbody>
+              {groups.map((g) => [
+                <Table.Tr key={g.type} bg="var(--mantine-color-gray-0)">
+                  <Table.Td colSpan={5}>
+                    <Badge size="sm" variant="transparent" color="gray" px={0}>
+                      {t(`ledger.type.${g.type}`)}
+                    </Badge>
+                  </Table.Td>
+                </Table.Tr>,
+                ...g.rows.map((a) => (
+                  <Table.Tr key={a.code} data-account={a.code}>
                     <Table.Td>
-                      <Text size="sm" fw={700}>
-                        {t('ledger.total')}
-                      </Text>
+                      <AccountLabel code={a.code} name={a.name} href={`/ledger/entries?account=${encodeURIComponent(a.code)}${search.at ? `&to=${search.at}` : ''}`} />
                     </Table.Td>
-                    <Table.Td ta="right" data-testid="trial-total-debit">
-                      <MoneyCell m={tb.totals.debit} fw={700} dimZero={false} />
-                    </Table.Td>
-                    <Table.Td ta="right" data-testid="trial-total-credit">
-                      <MoneyCell m={tb.totals.credit} fw={700} dimZero={false} />
-                    </Table.Td>
-                    <Table.Td ta="right">
-                      <MoneyCell m={tb.totals.debitBalance} fw={700} dimZero={false} />
-                    </Table.Td>
-                    <Table.Td ta="right">
-                      <MoneyCell m={tb.totals.creditBalance} fw={700} dimZero={false} />
-                    </Table.Td>
+                    <MoneyTd m={a.debit} />
+                    <MoneyTd m={a.credit} />
+                    <MoneyTd m={a.debitBalance} />
+                    <MoneyTd m={a.creditBalance} />
                   </Table.Tr>
-                </Table.Tbody>
-              </Table>
-            </Table.ScrollContainer>
-          </Paper>
+                )),
+              ])}
+              <TotalRow fw={700}>
+                <MoneyTd m={tb.totals.debit} fw={700} dimZero={false} testId="trial-total-debit" />
+                <MoneyTd m={tb.totals.credit} fw={700} dimZero={false} testId="trial-total-credit" />
+                <MoneyTd m={tb.totals.debitBalance} fw={700} dimZero={false} />
+                <MoneyTd m={tb.totals.creditBalance} fw={700} dimZero={false} />
+              </TotalRow>
+            </Table.Tbody>
+          </ReportTable>
           {tb.accounts.length === 0 && (
             <Text size="sm" c="dimmed" mt="md">
               {t('ledger.trial.empty')}

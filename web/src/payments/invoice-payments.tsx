@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { Button, Modal, Paper, Table, Text, Textarea, TextInput, Title } from '@mantine/core';
+import { Button, Modal, Table, Text, Textarea, TextInput } from '@mantine/core';
 import { useMutation, useQuery } from '@tanstack/react-query';
 import { useRouter } from '@tanstack/react-router';
 import { api } from '../ui/api.ts';
@@ -9,6 +9,7 @@ import { useT } from '../ui/language.tsx';
 import { notifySuccess } from '../ui/notify.tsx';
 import { useCan } from '../ui/session.ts';
 import type { Paged } from '../ui/types.ts';
+import { SectionCard } from '../ui/tables.tsx';
 import type { Invoice } from '../invoices/types.ts';
 import { methodLabel, num, PAYMENTS_KEY, paymentTitle, PaymentStatusBadge, todayIso, useInvalidateMoney } from './shared.tsx';
 import type { Payment, PaymentSummary } from './types.ts';
@@ -89,10 +90,7 @@ export const InvoicePaymentsSection = ({ invoice }: { invoice: Invoice }) => {
   const items = query.data ?? [];
   if (items.length === 0) return null;
   return (
-    <Paper withBorder p="md" radius="md" data-testid="invoice-payments">
-      <Title order={3} fz="sm" mb="xs">
-        {t('payments.invoice.title')}
-      </Title>
+    <SectionCard title={t('payments.invoice.title')} testId="invoice-payments">
       <Table verticalSpacing={4}>
         <Table.Tbody>
           {items.map((p) => (
@@ -126,6 +124,6 @@ export const InvoicePaymentsSection = ({ invoice }: { invoice: Invoice }) => {
       <Text size="xs" c="dimmed" mt={6}>
         {t('payments.invoice.hint')}
       </Text>
-    </Paper>
+    </SectionCard>
   );
 };

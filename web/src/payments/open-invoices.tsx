@@ -5,6 +5,7 @@ import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { useRouter } from '@tanstack/react-router';
 import { api, ApiError } from '../ui/api.ts';
 import { AppLink, ErrorState, Page } from '../ui/components.tsx';
+import { FilterSelect } from '../ui/data-table.tsx';
 import { useFormat } from '../ui/format.ts';
 import { IconCheck, IconPlus, IconRefresh, IconSearch } from '../ui/icons.tsx';
 import { useT } from '../ui/language.tsx';
@@ -125,19 +126,16 @@ export const OpenInvoicesPage = () => {
             w={300}
             size="sm"
           />
-          <Select
-            size="sm"
-            w={170}
-            aria-label={t('payments.quick.overdue')}
+          <FilterSelect
+            label={t('payments.quick.overdue')}
             placeholder={t('payments.quick.allDue')}
+            width={170}
             data={[
               { value: 'true', label: t('payments.quick.overdueOnly') },
               { value: 'false', label: t('payments.quick.notDue') },
             ]}
-            value={search.overdue ?? null}
-            onChange={(v) => setSearch({ overdue: v ?? undefined, page: undefined })}
-            clearable
-            comboboxProps={{ withinPortal: true }}
+            value={search.overdue}
+            onChange={(v) => setSearch({ overdue: v, page: undefined })}
           />
           {canRecord && (
             <Group gap="sm" ml="auto">

@@ -9,6 +9,7 @@ import { IconAlert, IconFile } from '../ui/icons.tsx';
 import { useT } from '../ui/language.tsx';
 import { notifySuccess } from '../ui/notify.tsx';
 import { useCan, useOrganization } from '../ui/session.ts';
+import { SectionCard } from '../ui/tables.tsx';
 import { entryKindLabel, MoneyCell } from '../ledger/shared.tsx';
 import { methodLabel, num, PAYMENTS_KEY, paymentTitle, PaymentStatusBadge, todayIso, useInvalidateMoney } from './shared.tsx';
 import type { Payment } from './types.ts';
@@ -196,10 +197,7 @@ export const PaymentPage = () => {
         </SimpleGrid>
 
         {p.allocations.length > 0 && (
-          <Paper withBorder p="md" radius="md">
-            <Title order={3} fz="sm" mb="xs">
-              {t('payments.page.allocations')}
-            </Title>
+          <SectionCard title={t('payments.page.allocations')}>
             <Table verticalSpacing={4} data-testid="payment-allocations">
               <Table.Thead>
                 <Table.Tr>
@@ -228,14 +226,11 @@ export const PaymentPage = () => {
                 ))}
               </Table.Tbody>
             </Table>
-          </Paper>
+          </SectionCard>
         )}
 
         {p.entries.length > 0 && (
-          <Paper withBorder p="md" radius="md">
-            <Title order={3} fz="sm" mb="xs">
-              {t('payments.page.entries')}
-            </Title>
+          <SectionCard title={t('payments.page.entries')}>
             <Stack gap="sm" data-testid="payment-entries">
               {p.entries.map((e) => (
                 <Box key={e.id}>
@@ -268,7 +263,7 @@ export const PaymentPage = () => {
                 </Box>
               ))}
             </Stack>
-          </Paper>
+          </SectionCard>
         )}
       </Stack>
       {reverseOpen && <ReverseModal payment={p} opened onClose={() => setReverseOpen(false)} />}

@@ -1,5 +1,5 @@
 import { useMemo, useState } from 'react';
-import { Alert, Button, Checkbox, Group, Paper, SegmentedControl, SimpleGrid, Stack, Table, Text, Textarea, TextInput, Title } from '@mantine/core';
+import { Alert, Button, Checkbox, Group, Paper, SegmentedControl, SimpleGrid, Stack, Table, Text, Textarea, TextInput } from '@mantine/core';
 import { useMutation, useQuery } from '@tanstack/react-query';
 import { useRouter } from '@tanstack/react-router';
 import { api } from '../ui/api.ts';
@@ -9,6 +9,7 @@ import { useT } from '../ui/language.tsx';
 import { notifySuccess } from '../ui/notify.tsx';
 import { str, useUrlSearch } from '../ui/search.ts';
 import { useOrganization } from '../ui/session.ts';
+import { SectionCard } from '../ui/tables.tsx';
 import { ContactPicker } from '../contacts/shared.tsx';
 import type { Contact } from '../contacts/types.ts';
 import { currencyDigits, decimalForInput, MethodSelect, minorToDecimal, num, OPEN_INVOICES_KEY, paymentTitle, todayIso, toMinor, useInvalidateMoney } from './shared.tsx';
@@ -148,10 +149,7 @@ export const RecordPaymentPage = () => {
               <Textarea label={t('payments.note')} value={note} onChange={(e) => setNote(e.currentTarget.value)} autosize minRows={2} maxLength={2000} />
             </Stack>
           </Paper>
-          <Paper withBorder p="md" radius="md">
-            <Title order={3} fz="sm" mb="xs">
-              {t('payments.new.allocation')}
-            </Title>
+          <SectionCard title={t('payments.new.allocation')}>
             <SegmentedControl
               fullWidth
               mb="sm"
@@ -233,7 +231,7 @@ export const RecordPaymentPage = () => {
                       : t('payments.new.allOnChosen')}
               </Alert>
             )}
-          </Paper>
+          </SectionCard>
         </SimpleGrid>
         <Group justify="flex-end" mt="md">
           <Button variant="default" onClick={() => router.history.back()}>

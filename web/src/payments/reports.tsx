@@ -6,6 +6,7 @@ import { DataTable, type Column } from '../ui/data-table.tsx';
 import { useFormat } from '../ui/format.ts';
 import { useT } from '../ui/language.tsx';
 import { parseListSearch, str, useUrlSearch } from '../ui/search.ts';
+import { ReportTable, TableHead } from '../ui/tables.tsx';
 import { methodLabel, num, PAYMENTS_KEY } from './shared.tsx';
 import { BUCKETS, PAYMENT_METHODS, type AgeingReport, type Bucket, type Buckets, type CashReport, type PaymentMethod } from './types.ts';
 
@@ -277,43 +278,30 @@ export const CashReceivedPage = () => {
               </>
             )}
           </Paper>
-          <Paper withBorder style={{ overflow: 'hidden' }}>
-            <Table.ScrollContainer minWidth={720} type="native">
-              <Table className="gh-table" verticalSpacing={6} horizontalSpacing="md" data-testid="cash-by-method">
-                <Table.Thead>
-                  <Table.Tr>
-                    <Table.Th>{t('payments.method')}</Table.Th>
-                    <Table.Th ta="right">{t('payments.cash.receipts')}</Table.Th>
-                    <Table.Th ta="right">{t('payments.cash.received')}</Table.Th>
-                    <Table.Th ta="right">{t('payments.cash.reversed')}</Table.Th>
-                    <Table.Th ta="right">{t('payments.cash.refunded')}</Table.Th>
-                    <Table.Th ta="right">{t('payments.cash.net')}</Table.Th>
-                  </Table.Tr>
-                </Table.Thead>
-                <Table.Tbody>
-                  {[...r.byMethod.map((b) => ({ ...b, label: methodLabel(t, b.method), bold: false })), { ...r.totals, method: 'total', label: t('ledger.total'), bold: true }].map((b) => (
-                    <Table.Tr key={b.method} style={b.bold ? { borderTop: '2px solid var(--gh-border)' } : undefined}>
-                      <Table.Td>
-                        <Text size="sm" fw={b.bold ? 700 : undefined}>
-                          {b.label}
-                        </Text>
-                      </Table.Td>
-                      <Table.Td ta="right">
-                        <Text size="sm">{fmt.number(b.receipts)}</Text>
-                      </Table.Td>
-                      {[b.received, b.reversed, b.refunded, b.net].map((m, k) => (
-                        <Table.Td ta="right" key={k}>
-                          <Text size="sm" style={num} fw={b.bold || k === 3 ? 650 : undefined} c={m.minor === '0' ? 'dimmed' : undefined}>
-                            {fmt.money(m.minor, m.currency)}
-                          </Text>
-                        </Table.Td>
-                      ))}
-                    </Table.Tr>
+          <ReportTable minWidth={720} testId="cash-by-method">
+            <TableHead labels={[t('payments.method'), t('payments.cash.receipts'), t('payments.cash.received'), t('payments.cash.reversed'), t('payments.cash.refunded'), t('payments.cash.net')]} />
+            <Table.Tbody>
+              {[...r.byMethod.map((b) => ({ ...b, label: methodLabel(t, b.method), bold: false })), { ...r.totals, method: 'total', label: t('ledger.total'), bold: true }].map((b) => (
+                <Table.Tr key={b.method} style={b.bold ? { borderTop: '2px solid var(--gh-border)' } : undefined}>
+                  <Table.Td>
+                    <Text size="sm" fw={b.bold ? 700 : undefined}>
+                      {b.label}
+                    </Text>
+                  </Table.Td>
+                  <Table.Td ta="right">
+                    <Text size="sm">{fmt.number(b.receipts)}</Text>
+                  </Table.Td>
+                  {[b.received, b.reversed, b.refunded, b.net].map((m, k) => (
+                    <Table.Td ta="right" key={k}>
+                      <Text size="sm" style={num} fw={b.bold || k === 3 ? 650 : undefined} c={m.minor === '0' ? 'dimmed' : undefined}>
+                        {fmt.money(m.minor, m.currency)}
+                      </Text>
+                    </Table.Td>
                   ))}
-                </Table.Tbody>
-              </Table>
-            </Table.ScrollContainer>
-          </Paper>
+                </Table.Tr>
+              ))}
+            </Table.Tbody>
+          </ReportTable>
         </>
       )}
     </Page>

@@ -2,7 +2,7 @@ import { Badge, NativeSelect } from '@mantine/core';
 import { useQueryClient } from '@tanstack/react-query';
 import { useT, type Translate } from '../ui/language.tsx';
 import type { MessageKey } from '../ui/i18n.ts';
-import { AreaTabs } from '../ledger/shared.tsx';
+import { AreaTabs } from '../ui/area-tabs.tsx';
 import { PAYMENT_METHODS, type PaymentMethod, type PaymentSummary } from './types.ts';
 
 export const PAYMENTS_KEY = 'payments';

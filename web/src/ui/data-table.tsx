@@ -1,5 +1,5 @@
 import { Fragment, useEffect, useState, type ReactNode } from 'react';
-import { ActionIcon, Autocomplete, Box, Button, Checkbox, CloseButton, EmptyState, Group, Pagination, Paper, Select, Skeleton, Table, Text, TextInput } from '@mantine/core';
+import { ActionIcon, Autocomplete, Box, Button, Checkbox, CloseButton, EmptyState, Group, Pagination, Paper, Select, Skeleton, type SelectProps, Table, Text, TextInput } from '@mantine/core';
 import { useDebouncedCallback } from '@mantine/hooks';
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { api } from './api.ts';
@@ -295,3 +295,35 @@ export const FilterInput = ({ value, onCommit, label, options, width = 170 }: { 
     <TextInput aria-label={label} placeholder={label} value={text} onChange={(e) => change(e.currentTarget.value)} w={width} size="sm" />
   );
 };
+
+/** A clearable pick-list filter: the label doubles as placeholder; clearing tells `undefined`. */
+export const FilterSelect = ({
+  label,
+  placeholder = label,
+  width,
+  data,
+  value,
+  onChange,
+  searchable,
+}: {
+  label: string;
+  placeholder?: string;
+  width: number;
+  data: SelectProps['data'];
+  value: string | undefined;
+  onChange: (v: string | undefined) => void;
+  searchable?: boolean;
+}) => (
+  <Select
+    size="sm"
+    w={width}
+    aria-label={label}
+    placeholder={placeholder}
+    data={data}
+    value={value ?? null}
+    onChange={(v) => onChange(v ?? undefined)}
+    clearable
+    searchable={searchable}
+    comboboxProps={{ withinPortal: true }}
+  />
+);
