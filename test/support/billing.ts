@@ -1,4 +1,5 @@
 import { newId } from '../../src/kernel/ids.ts';
+import { compareDates, parseDate } from '../../src/kernel/dates.ts';
 import { createContact } from '../../src/modules/contacts/index.ts';
 import { runBilling } from '../../src/modules/billing/index.ts';
 import { cliActor } from '../../src/modules/audit/index.ts';
@@ -74,10 +75,9 @@ export const bill = (ctx: TestContext, asOf: string, opts: { dryRun?: boolean; b
 
 /** Runs billing every day from `from` to `to` inclusive (a server that runs daily). */
 export const billDaily = async (ctx: TestContext, from: string, to: string) => {
-  const { Temporal } = await import('temporal-polyfill');
-  let d = Temporal.PlainDate.from(from);
-  const end = Temporal.PlainDate.from(to);
-  while (Temporal.PlainDate.compare(d, end) <= 0) {
+  let d = parseDate(from);
+  const end = parseDate(to);
+  while (compareDates(d, end) <= 0) {
     await bill(ctx, d.toString());
     d = d.add({ days: 1 });
   }

@@ -1,12 +1,13 @@
 import { z } from 'zod';
+import { orgToday } from '../../modules/settings/index.ts';
 import type { AppContext } from '../../app.ts';
-import { getBillingRun, listBillingRuns, openBillingCycle, orgDay, runBilling, startBillingRun } from '../../modules/billing/index.ts';
+import { getBillingRun, listBillingRuns, openBillingCycle, runBilling, startBillingRun } from '../../modules/billing/index.ts';
 import { actorOf, requireAccess } from '../access.ts';
 import { listQuery, pagedOf } from '../lists.ts';
 import type { Api } from '../server.ts';
+import { day, moneySchema } from '../schemas.ts';
 
-const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'Write the date as YYYY-MM-DD, like 2026-03-01.');
-const amount = z.object({ minor: z.string().describe('Minor units (øre, cents)'), amount: z.string().describe('Decimal, major units'), currency: z.string() });
+const amount = moneySchema;
 const totalsSchema = z.object({
   payers: z.number(),
   invoices: z.number(),
@@ -74,7 +75,7 @@ export const registerBillingRoutes = (app: Api, ctx: AppContext) => {
       preHandler: read,
     },
     async (request) => {
-      const asOf = request.body.asOf ?? (await orgDay(ctx.db, ctx));
+      const asOf = request.body.asOf ?? (await orgToday(ctx.db, ctx.clock));
       return runBilling(ctx, actorOf(request), { asOf, dryRun: true, previewLimit: request.body.limit ?? 100 });
     },
   );

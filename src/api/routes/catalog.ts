@@ -43,10 +43,10 @@ import {
 import { actorOf, requireAccess } from '../access.ts';
 import { listQuery, pagedOf, parseSort } from '../lists.ts';
 import type { Api } from '../server.ts';
+import { day } from '../schemas.ts';
 
 const changedBy = (request: FastifyRequest): ChangedBy => ({ actor: actorOf(request), requestId: request.id });
 
-const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'Write the date as YYYY-MM-DD, like 2026-03-01.');
 const amount = z.string().max(30).describe('Decimal amount in major units of the organization currency, like "450.00"');
 const priceSchema = z.object({ amount: z.string(), currency: z.string(), effectiveFrom: z.string() });
 const priceVersionSchema = priceSchema.extend({ id: z.string(), createdAt: z.string() });

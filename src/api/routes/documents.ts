@@ -3,7 +3,6 @@ import { PassThrough } from 'node:stream';
 import { z } from 'zod';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { AppContext } from '../../app.ts';
-import { toDecimalString, type Money } from '../../kernel/money.ts';
 import {
   createPrintBatch,
   DELIVERY_CHANNELS,
@@ -43,17 +42,11 @@ import {
 import { actorOf, requireAccess } from '../access.ts';
 import { listQuery, pagedOf, parseSort } from '../lists.ts';
 import type { Api } from '../server.ts';
+import { day, moneySchema, moneyOut } from '../schemas.ts';
 
 const changedBy = (request: FastifyRequest) => ({ actor: actorOf(request), requestId: request.id });
 
-const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'Write the date as YYYY-MM-DD, like 2026-03-01.');
 const idParams = z.object({ id: z.string().min(1).max(64) });
-const moneySchema = z.object({
-  amount: z.string().describe('Decimal in major units, like "450.00"'),
-  currency: z.string(),
-  minor: z.string().describe('Exact amount in minor units, as a decimal integer string'),
-});
-const moneyOut = (m: Money) => ({ amount: toDecimalString(m), currency: m.currency, minor: m.minor.toString() });
 
 const binary = (type: string, description: string) => ({ description, content: { [type]: { schema: z.string().meta({ format: 'binary' }) } } });
 const pdfResponse = binary('application/pdf', 'The PDF file');

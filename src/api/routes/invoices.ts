@@ -1,7 +1,6 @@
 import { z } from 'zod';
 import type { FastifyRequest } from 'fastify';
 import type { AppContext } from '../../app.ts';
-import { toDecimalString, type Money } from '../../kernel/money.ts';
 import {
   createCreditNote,
   createInvoice,
@@ -23,20 +22,13 @@ import {
 import { actorOf, requireAccess } from '../access.ts';
 import { listQuery, pagedOf, parseSort } from '../lists.ts';
 import type { Api } from '../server.ts';
+import { day, moneySchema, moneyOut } from '../schemas.ts';
 
 const changedBy = (request: FastifyRequest): ChangedBy => ({ actor: actorOf(request), requestId: request.id });
 
-const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'Write the date as YYYY-MM-DD, like 2026-03-01.');
 const idParams = z.object({ id: z.string().min(1).max(64) });
 const noContent = z.null().describe('No content');
 
-/** Money out: the decimal amount in major units, the currency, and the exact minor units as a string. */
-const moneySchema = z.object({
-  amount: z.string().describe('Decimal in major units, like "450.00" (negative on credit notes)'),
-  currency: z.string(),
-  minor: z.string().describe('Exact amount in minor units (øre, cents), as a decimal integer string'),
-});
-const moneyOut = (m: Money) => ({ amount: toDecimalString(m), currency: m.currency, minor: m.minor.toString() });
 
 export const invoiceSummarySchema = z.object({
   id: z.string(),

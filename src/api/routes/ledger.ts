@@ -2,7 +2,6 @@ import { Readable } from 'node:stream';
 import { z } from 'zod';
 import type { FastifyRequest } from 'fastify';
 import type { AppContext } from '../../app.ts';
-import { toDecimalString, type Money } from '../../kernel/money.ts';
 import {
   ACCOUNT_SORTS,
   ACCOUNT_TYPES,
@@ -40,20 +39,14 @@ import { orgToday } from '../../modules/catalog/index.ts';
 import { actorOf, requireAccess } from '../access.ts';
 import { listQuery, pagedOf, parseSort } from '../lists.ts';
 import type { Api } from '../server.ts';
+import { day, moneySchema, moneyOut } from '../schemas.ts';
 
 const changedBy = (request: FastifyRequest): ChangedBy => ({ actor: actorOf(request), requestId: request.id });
 
-const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'Write the date as YYYY-MM-DD, like 2026-03-01.');
 const accountCode = z.string().regex(/^\d{5}-\d{4}$/, 'A G/L account number is written NNNNN-NNNN, like 51001-1006.');
 const noContent = z.null().describe('No content');
 const boolQuery = z.enum(['true', 'false']).optional();
 
-const moneySchema = z.object({
-  amount: z.string().describe('Decimal in major units, like "450.00"'),
-  currency: z.string(),
-  minor: z.string().describe('Exact amount in minor units (øre, cents), as a decimal integer string'),
-});
-const moneyOut = (m: Money) => ({ amount: toDecimalString(m), currency: m.currency, minor: m.minor.toString() });
 
 const accountSchema = z.object({
   code: z.string().describe('NNNNN-NNNN; the key, never changes'),

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { FastifyRequest } from 'fastify';
 import type { AppContext } from '../../app.ts';
-import { toDecimalString, money, type Money } from '../../kernel/money.ts';
+import { money } from '../../kernel/money.ts';
 import { orgToday } from '../../modules/catalog/index.ts';
 import {
   AGEING_SORTS,
@@ -34,20 +34,13 @@ import {
 import { actorOf, requireAccess } from '../access.ts';
 import { listQuery, pagedOf, parseSort } from '../lists.ts';
 import type { Api } from '../server.ts';
+import { day, moneySchema, moneyOut } from '../schemas.ts';
 
 const changedBy = (request: FastifyRequest): ChangedBy => ({ actor: actorOf(request), requestId: request.id });
 
-const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'Write the date as YYYY-MM-DD, like 2026-03-01.');
 const idParams = z.object({ id: z.string().min(1).max(64) });
 const amountIn = z.string().max(30).describe('Major units of the organization currency, like "450.00" (a comma works too)');
 
-/** Money out: the decimal amount in major units, the currency, and the exact minor units as a string. */
-const moneySchema = z.object({
-  amount: z.string().describe('Decimal in major units, like "450.00"'),
-  currency: z.string(),
-  minor: z.string().describe('Exact amount in minor units (øre, cents), as a decimal integer string'),
-});
-const moneyOut = (m: Money) => ({ amount: toDecimalString(m), currency: m.currency, minor: m.minor.toString() });
 
 const paymentSummarySchema = z.object({
   id: z.string(),

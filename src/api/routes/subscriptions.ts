@@ -38,10 +38,10 @@ import {
 import { actorOf, requireAccess } from '../access.ts';
 import { listQuery, pagedOf, parseSort } from '../lists.ts';
 import type { Api } from '../server.ts';
+import { day } from '../schemas.ts';
 
 const changedBy = (request: FastifyRequest): ChangedBy => ({ actor: actorOf(request), requestId: request.id });
 
-const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'Write the date as YYYY-MM-DD, like 2026-03-01.');
 const id = z.string().min(1).max(64);
 const idParams = z.object({ id });
 const amountSchema = z.object({ amount: z.string(), currency: z.string() });

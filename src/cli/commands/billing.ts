@@ -2,8 +2,9 @@ import type { Command } from 'commander';
 import { validation } from '../../kernel/app-error.ts';
 import { parseDate } from '../../kernel/dates.ts';
 import { cliActor } from '../../modules/audit/index.ts';
-import { checkAsOf, openBillingCycle, orgDay, runBilling, type RunResult } from '../../modules/billing/index.ts';
+import { checkAsOf, openBillingCycle, runBilling, type RunResult } from '../../modules/billing/index.ts';
 import { withApp, type CliIo } from '../cli.ts';
+import { orgToday } from '../../modules/settings/index.ts';
 
 interface RunFlags {
   asOf?: string;
@@ -66,9 +67,9 @@ export const registerBilling = (program: Command, io: CliIo) => {
       const limit = positive(flags.limit, '--limit', 50);
       const batchSize = positive(flags.batchSize, '--batch-size', 500);
       const result = await withApp(async (ctx) => {
-        const asOf = flags.asOf ?? (await orgDay(ctx.db, ctx));
+        const asOf = flags.asOf ?? (await orgToday(ctx.db, ctx.clock));
         checkAsOf(asOf);
-        if (!flags.dryRun && asOf > (await orgDay(ctx.db, ctx))) throw validation(`--as-of ${asOf} is in the future; only a dry run can look ahead.`);
+        if (!flags.dryRun && asOf > (await orgToday(ctx.db, ctx.clock))) throw validation(`--as-of ${asOf} is in the future; only a dry run can look ahead.`);
         return runBilling(ctx, cliActor(), { asOf, dryRun: flags.dryRun, previewLimit: limit, batchSize, onProgress: io.json() ? undefined : progress(io) });
       });
       if (io.json()) io.out(JSON.stringify(result));

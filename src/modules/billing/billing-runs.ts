@@ -12,7 +12,7 @@ import { money, toDecimalString } from '../../kernel/money.ts';
 import { enqueueJob } from '../../jobs/enqueue.ts';
 import type { JobRegistry, ScheduledTaskDef } from '../../jobs/registry.ts';
 import { recordAudit, systemActor, type Actor } from '../audit/index.ts';
-import { getSetting } from '../settings/index.ts';
+import { getSetting, orgToday } from '../settings/index.ts';
 import { checkAsOf, runBilling, type BillingDeps, type RunTotals } from './run-billing.ts';
 
 export const BILLING_RUN_JOB = 'billing.run';
@@ -58,17 +58,15 @@ const toRun = (r: BillingRunTable, currency: string): BillingRun => {
   };
 };
 
-export const orgDay = async (db: Kysely<DB>, deps: { clock: BillingDeps['clock'] }): Promise<string> =>
-  deps.clock.today(await getSetting(db, 'organization.time_zone')).toString();
 
 /**
  * Queues a real run for `asOf` (default today) and returns its record at once; the worker runs it.
  * A run already queued or running for the same day is returned instead of a second one.
  */
 export const startBillingRun = async (deps: BillingDeps, by: Actor, input: { asOf?: string }): Promise<BillingRun> => {
-  const asOf = input.asOf ?? (await orgDay(deps.db, deps));
+  const asOf = input.asOf ?? (await orgToday(deps.db, deps.clock));
   checkAsOf(asOf);
-  const today = await orgDay(deps.db, deps);
+  const today = await orgToday(deps.db, deps.clock);
   if (asOf > today) throw validation(`A real run cannot bill a day that has not come (${asOf} is after today, ${today}); use a dry run to look ahead.`, { field: 'asOf' });
   const currency = await getSetting(deps.db, 'organization.currency');
   return deps.db.transaction().execute(async (tx) => {
@@ -109,7 +107,7 @@ export const dailyBillingTask: ScheduledTaskDef = {
   name: 'billing.daily',
   cron: '0 5 * * *',
   handler: async (ctx) => {
-    const asOf = await orgDay(ctx.db, ctx);
+    const asOf = await orgToday(ctx.db, ctx.clock);
     const result = await runBilling(ctx, systemActor, { asOf });
     ctx.log.info({ asOf, invoices: result.invoices, lines: result.lines, total: result.total.amount }, 'daily billing run done');
   },

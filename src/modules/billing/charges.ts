@@ -5,6 +5,7 @@
 import { add, money, multiply, type Money } from '../../kernel/money.ts';
 import { compareDates, type PlainDate } from '../../kernel/dates.ts';
 import { validation } from '../../kernel/app-error.ts';
+import { priceInForce as catalogPriceInForce } from '../catalog/index.ts';
 import { excessQuantity } from '../../kernel/decimal.ts';
 import type { BillingPeriod, DueItem } from './schedule.ts';
 
@@ -18,10 +19,10 @@ export interface PriceChange {
 
 /** The price in force on `date`: the latest change effective on or before it. */
 export const priceInForce = (changes: readonly PriceChange[], date: PlainDate): Money => {
-  let best: PriceChange | null = null;
-  for (const c of changes) {
-    if (compareDates(c.effectiveFrom, date) <= 0 && (!best || compareDates(c.effectiveFrom, best.effectiveFrom) >= 0)) best = c;
-  }
+  const best = catalogPriceInForce(
+    changes.map((c) => ({ effectiveFrom: c.effectiveFrom.toString(), price: c.price })),
+    date.toString(),
+  );
   if (!best) throw validation(`No price is in force on ${date.toString()}.`);
   return best.price;
 };

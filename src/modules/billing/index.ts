@@ -9,4 +9,4 @@ export * from './charges.ts';
 export * from './plan.ts';
 export { loadCatalogSnapshot, itemKey, type CatalogItem, type CatalogSnapshot } from './catalog-snapshot.ts';
 export { runBilling, openBillingCycle, checkAsOf, type RunOptions, type RunResult, type RunTotals, type PayerPreview, type CycleOptions, type BillingDeps } from './run-billing.ts';
-export { startBillingRun, getBillingRun, listBillingRuns, registerBillingJobs, dailyBillingTask, orgDay, BILLING_RUN_JOB, type BillingRun } from './billing-runs.ts';
+export { startBillingRun, getBillingRun, listBillingRuns, registerBillingJobs, dailyBillingTask, BILLING_RUN_JOB, type BillingRun } from './billing-runs.ts';

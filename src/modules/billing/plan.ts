@@ -20,6 +20,7 @@ import { addQuantities } from '../../kernel/decimal.ts';
 import { money, multiply, type Money } from '../../kernel/money.ts';
 import type { NewLine } from '../invoices/index.ts';
 import { isBilledStatus, type NewSubscriptionEvent, type Subscription, type SubscriptionStatus } from '../subscriptions/index.ts';
+import { priceInForce } from '../catalog/index.ts';
 import type { CatalogItem } from './catalog-snapshot.ts';
 import { computeCharges, type DraftLine, type UsageAttribute } from './charges.ts';
 import {
@@ -144,8 +145,7 @@ const feeLines = (sub: SubscriptionRow, item: CatalogItem, facts: BillingFacts, 
   if (!fees.length || !item.invoiced) return [];
   const price = (start: PlainDate): Money => {
     if (sub.specialPriceMinor !== null) return money(sub.specialPriceMinor, ctx.currency);
-    const p = priceAt(item, start.toString());
-    return p ?? money(0n, ctx.currency);
+    return priceInForce(item.prices, start.toString())?.amount ?? money(0n, ctx.currency);
   };
   const origin = scheduleOrigin(facts.startDate, facts.anchorDay);
   const lines = computeCharges({
@@ -164,11 +164,6 @@ const feeLines = (sub: SubscriptionRow, item: CatalogItem, facts: BillingFacts, 
   return lines.filter((l) => l.amount.minor !== 0n).map((l) => toPlanned(l, sub, item));
 };
 
-const priceAt = (item: CatalogItem, day: string): Money | null => {
-  let best: { effectiveFrom: string; amount: Money } | null = null;
-  for (const p of item.prices) if (p.effectiveFrom <= day && (!best || p.effectiveFrom > best.effectiveFrom)) best = p;
-  return best?.amount ?? null;
-};
 
 /** Overage lines for the ended periods: per-period attributes each period, per-term ones when a term closes. */
 const usageLines = (sub: SubscriptionRow, item: CatalogItem, facts: BillingFacts, periods: DueItem[], usage: UsageByDay, ctx: PlanContext): PlannedLine[] => {

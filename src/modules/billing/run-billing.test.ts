@@ -31,7 +31,7 @@ const monthlyType = async (ctx: TestContext, code: string, price: number, extra:
     .insertInto('membership_type')
     .values({ id, code, name: `${code} member`, description: '', frequency: 'month', trial_days: 0, converts_to_id: null, signup_allowed: 1, special_price: 0, invoiced: 1, archived: 0, position: 9, created_at: now, updated_at: now, gl_account: '31000-0000', vat_rate: '0', follows_id: null, ...extra })
     .execute();
-  await ctx.db.insertInto('catalog_price').values({ id: newId(), item_type: 'membership_type', item_id: id, currency: 'NOK', amount_minor: price, effective_from: '2000-01-01', created_at: now }).execute();
+  await ctx.db.insertInto('catalog_price').values({ id: newId(ctx.clock.now().getTime()), item_type: 'membership_type', item_id: id, currency: 'NOK', amount_minor: price, effective_from: '2000-01-01', created_at: now }).execute();
   return id;
 };
 
@@ -221,7 +221,7 @@ withCtx('a disconnect date stops billing at once and ends the subscription on th
 withCtx('an end date without auto-renew ends it; with auto-renew the renewal is invoiced a month ahead', async (ctx) => {
   const now = ctx.clock.now().toISOString();
   await ctx.db.insertInto('product').values({ id: 'pr_host', code: 'HOST', name: 'Hosting', description: '', kind: 'service', frequency: 'year', gl_account: '32000-0000', vat_rate: '25', archived: 0, position: 0, created_at: now, updated_at: now }).execute();
-  await ctx.db.insertInto('catalog_price').values({ id: newId(), item_type: 'product', item_id: 'pr_host', currency: 'NOK', amount_minor: 120000, effective_from: '2000-01-01', created_at: now }).execute();
+  await ctx.db.insertInto('catalog_price').values({ id: newId(ctx.clock.now().getTime()), item_type: 'product', item_id: 'pr_host', currency: 'NOK', amount_minor: 120000, effective_from: '2000-01-01', created_at: now }).execute();
   const p = await addPerson(ctx, 'Order');
   const renew = await addSubscription(ctx, { contactId: p.id, itemType: 'product', itemId: 'pr_host', start: '2026-03-31', endDate: '2027-03-31', autoRenew: true });
   const stop = await addSubscription(ctx, { contactId: p.id, itemType: 'product', itemId: 'pr_host', start: '2026-03-31', endDate: '2027-03-31', autoRenew: false });
@@ -244,7 +244,7 @@ withCtx('an end date without auto-renew ends it; with auto-renew the renewal is 
 
 withCtx('a price change applies to periods starting on or after its effective date', async (ctx) => {
   const type = await monthlyType(ctx, 'MON', 10000);
-  await ctx.db.insertInto('catalog_price').values({ id: newId(), item_type: 'membership_type', item_id: type, currency: 'NOK', amount_minor: 12500, effective_from: '2026-03-10', created_at: ctx.clock.now().toISOString() }).execute();
+  await ctx.db.insertInto('catalog_price').values({ id: newId(ctx.clock.now().getTime()), item_type: 'membership_type', item_id: type, currency: 'NOK', amount_minor: 12500, effective_from: '2026-03-10', created_at: ctx.clock.now().toISOString() }).execute();
   const p = await addPerson(ctx, 'Price');
   const s = await addSubscription(ctx, { contactId: p.id, itemId: type, start: '2026-01-10' });
   const q = await addPerson(ctx, 'Special');
@@ -260,7 +260,7 @@ withCtx('a price change applies to periods starting on or after its effective da
 withCtx('usage over the included quantity is billed at period end; per-term attributes when the term closes', async (ctx) => {
   const now = ctx.clock.now().toISOString();
   await ctx.db.insertInto('account_type').values({ id: 'at_web', code: 'WEB', name: 'Web hosting', description: '', frequency: 'month', term_periods: 3, gl_account: '33000-0000', vat_rate: '25', archived: 0, position: 0, created_at: now, updated_at: now }).execute();
-  await ctx.db.insertInto('catalog_price').values({ id: newId(), item_type: 'account_type', item_id: 'at_web', currency: 'NOK', amount_minor: 30000, effective_from: '2000-01-01', created_at: now }).execute();
+  await ctx.db.insertInto('catalog_price').values({ id: newId(ctx.clock.now().getTime()), item_type: 'account_type', item_id: 'at_web', currency: 'NOK', amount_minor: 30000, effective_from: '2000-01-01', created_at: now }).execute();
   await ctx.db
     .insertInto('account_attribute')
     .values([
@@ -271,7 +271,7 @@ withCtx('usage over the included quantity is billed at period end; per-term attr
   const p = await addPerson(ctx, 'Meter');
   const s = await addSubscription(ctx, { contactId: p.id, itemType: 'account_type', itemId: 'at_web', start: '2026-01-01' });
   const use = (day: string, code: string, q: string) =>
-    ctx.db.insertInto('usage_record').values({ id: newId(), subscription_id: s, attribute_code: code, used_on: day, quantity: q, source: 'api', external_ref: null, created_at: now }).execute();
+    ctx.db.insertInto('usage_record').values({ id: newId(ctx.clock.now().getTime()), subscription_id: s, attribute_code: code, used_on: day, quantity: q, source: 'api', external_ref: null, created_at: now }).execute();
   await use('2026-01-10', 'traffic_mb', '1000');
   await use('2026-01-31', 'traffic_mb', '124.5'); // Jan total 1124.5 → 100.5 MB over
   await use('2026-02-01', 'traffic_mb', '10'); // under

@@ -21,7 +21,7 @@ import { recordAudit, type Actor } from '../audit/index.ts';
 import { issueNewInvoices, type NewInvoice } from '../invoices/index.ts';
 import { deliverIssuedInvoices } from '../documents/index.ts';
 import { applyCustomerCreditInTx } from '../payments/index.ts';
-import { getSetting } from '../settings/index.ts';
+import { getSetting, orgToday } from '../settings/index.ts';
 import { recordSubscriptionEvents, toSubscription } from '../subscriptions/index.ts';
 import { itemKey, loadCatalogSnapshot, type CatalogSnapshot } from './catalog-snapshot.ts';
 import {
@@ -101,27 +101,36 @@ const amountOut = (minor: bigint, currency: string): AmountOut => ({ minor: mino
 
 const toSubscriptionRow = (r: SubscriptionTable & { campaign_code?: string | null }): SubscriptionRow => ({ ...toSubscription(r), campaignCode: r.campaign_code ?? null });
 
+/**
+ * Where a payer can have something due on `asOf`, as (table, condition) pairs: subscriptions, and
+ * (except in the annual cycle, which bills only the given items) recurring and queued charges.
+ */
+const dueSources = (asOf: string, only: ReadonlySet<string> | undefined) => {
+  const items = only ? sql` and (item_type || ':' || item_id) in (${sql.join([...only].map((k) => sql`${k}`))})` : sql``;
+  return [
+    { table: sql.table('subscription'), where: sql`next_due <= ${asOf}${items}` },
+    ...(only
+      ? []
+      : [
+          { table: sql.table('recurring_charge'), where: sql`next_due <= ${asOf} and archived = 0` },
+          { table: sql.table('queued_charge'), where: sql`invoice_id is null and cancelled = 0 and charge_date <= ${asOf}` },
+        ]),
+  ];
+};
+
 /** The next `limit` payers after `after` (keyset) that have anything due on `asOf`. */
 const duePayers = async (db: Kysely<DB>, asOf: string, after: string, limit: number, only: ReadonlySet<string> | undefined): Promise<string[]> => {
-  const itemFilter = only ? sql` and (item_type || ':' || item_id) in (${sql.join([...only].map((k) => sql`${k}`))})` : sql``;
-  const subs = sql`select payer_id from (select distinct payer_id from subscription where payer_id > ${after} and next_due <= ${asOf}${itemFilter} order by payer_id limit ${limit}) s`;
-  const q = only
-    ? subs
-    : sql`${subs}
-      union select payer_id from (select distinct payer_id from recurring_charge where payer_id > ${after} and next_due <= ${asOf} and archived = 0 order by payer_id limit ${limit}) r
-      union select payer_id from (select distinct payer_id from queued_charge where payer_id > ${after} and invoice_id is null and cancelled = 0 and charge_date <= ${asOf} order by payer_id limit ${limit}) q`;
-  const { rows } = await sql<{ payer_id: string }>`select payer_id from (${q}) u order by payer_id limit ${limit}`.execute(db);
+  // Each source walks its (payer_id, …) index from the cursor and stops at `limit`.
+  const branches = dueSources(asOf, only).map(
+    ({ table, where }) => sql`select payer_id from (select distinct payer_id from ${table} where payer_id > ${after} and ${where} order by payer_id limit ${limit}) d`,
+  );
+  const { rows } = await sql<{ payer_id: string }>`select payer_id from (${sql.join(branches, sql` union `)}) u order by payer_id limit ${limit}`.execute(db);
   return rows.map((r) => r.payer_id);
 };
 
 const countDuePayers = async (db: Kysely<DB>, asOf: string, only: ReadonlySet<string> | undefined): Promise<number> => {
-  const itemFilter = only ? sql` and (item_type || ':' || item_id) in (${sql.join([...only].map((k) => sql`${k}`))})` : sql``;
-  const subs = sql`select payer_id from subscription where next_due <= ${asOf}${itemFilter}`;
-  const q = only
-    ? subs
-    : sql`${subs} union select payer_id from recurring_charge where next_due <= ${asOf} and archived = 0
-      union select payer_id from queued_charge where invoice_id is null and cancelled = 0 and charge_date <= ${asOf}`;
-  const { rows } = await sql<{ n: number | string }>`select count(*) as n from (${q}) u`.execute(db);
+  const branches = dueSources(asOf, only).map(({ table, where }) => sql`select payer_id from ${table} where ${where}`);
+  const { rows } = await sql<{ n: number | string }>`select count(*) as n from (${sql.join(branches, sql` union `)}) u`.execute(db);
   return toNumber(rows[0]?.n);
 };
 
@@ -467,7 +476,7 @@ export interface CycleOptions {
  * The charge keys are the daily run's, so the daily run will not bill those terms again.
  */
 export const openBillingCycle = async (deps: BillingDeps, by: Actor, opts: CycleOptions): Promise<RunResult & { periodStart: string; periodEnd: string }> => {
-  const today = deps.clock.today(await getSetting(deps.db, 'organization.time_zone'));
+  const today = parseDate(await orgToday(deps.db, deps.clock));
   const periodStart = opts.periodStart ?? today.with({ year: today.year + 1, month: 1, day: 1 }).toString();
   checkAsOf(periodStart);
   const start = parseDate(periodStart);

@@ -34,10 +34,12 @@ after(async () => ctx.close());
 const typeByCode = async (code: string) => (await listMembershipTypes(ctx.db, list)).items.find((t) => t.code === code)!;
 const auditOf = (id: string) => ctx.db.selectFrom('audit_log').select(['entity_type', 'action', 'before', 'after']).where('entity_id', '=', id).orderBy('seq').execute();
 
+let subscribers = 0;
+
 /** A running subscription of an item, written directly (the subscriptions module is not the catalog's). */
 const subscribe = async (itemType: string, itemId: string, status = 'active') => {
-  const contact = await createContact(ctx, by, { kind: 'person', firstNames: 'Usage', lastName: `Tester ${newId(Date.now()).slice(-6)}` });
-  const id = newId(Date.now());
+  const contact = await createContact(ctx, by, { kind: 'person', firstNames: 'Usage', lastName: `Tester ${++subscribers}` });
+  const id = newId(ctx.clock.now().getTime());
   const now = ctx.clock.now().toISOString();
   await ctx.db
     .insertInto('subscription')
@@ -109,7 +111,7 @@ test('attributes: add, change, remove; codes unique per type; usage recorded und
   assert.deepEqual([changed.attributes[0]!.code, changed.attributes[0]!.rate.minor, changed.attributes[0]!.included], ['mailboxes', 1250n, '10']);
   // Usage recorded under the code: the code stays, and the attribute cannot be removed.
   const sub = await subscribe('account_type', t.id);
-  await ctx.db.insertInto('usage_record').values({ id: newId(Date.now()), subscription_id: sub, attribute_code: 'mailboxes', used_on: '2026-01-20', quantity: '12', source: 'staff', external_ref: null, created_at: ctx.clock.now().toISOString() }).execute();
+  await ctx.db.insertInto('usage_record').values({ id: newId(ctx.clock.now().getTime()), subscription_id: sub, attribute_code: 'mailboxes', used_on: '2026-01-20', quantity: '12', source: 'staff', external_ref: null, created_at: ctx.clock.now().toISOString() }).execute();
   await assert.rejects(updateAccountAttribute(ctx, by, t.id, boxes.id, { code: 'boxes' }), /recorded as mailboxes, so its code cannot change/);
   await assert.rejects(removeAccountAttribute(ctx, by, t.id, boxes.id), /cannot be removed; set its rate to 0/);
   const other = await addAccountAttribute(ctx, by, t.id, { code: 'aliases', description: 'Aliases', rate: '1' });

@@ -6,7 +6,7 @@ import { newId } from '../../kernel/ids.ts';
 import type { Clock } from '../../kernel/clock.ts';
 import { money, parseMoney, toDecimalString, type Money } from '../../kernel/money.ts';
 import { recordAudit } from '../audit/index.ts';
-import { getSetting } from '../settings/index.ts';
+import { getSetting, orgToday } from '../settings/index.ts';
 import { assertAmount, assertDay } from './catalog.ts';
 import type {
   AccountAttribute,
@@ -28,7 +28,7 @@ import type {
 type Db = Kysely<DB>;
 
 /** The organization's calendar day, the day "the price today" is for. */
-export const orgToday = async (db: Db, clock: Clock): Promise<string> => clock.today(await getSetting(db, 'organization.time_zone')).toString();
+export { orgToday };
 
 export const orgCurrency = (db: Db): Promise<string> => getSetting(db, 'organization.currency');
 

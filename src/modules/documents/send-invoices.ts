@@ -4,7 +4,7 @@ import type { DB } from '../../db/schema.ts';
 import { validation } from '../../kernel/app-error.ts';
 import { newId } from '../../kernel/ids.ts';
 import { recordAudit } from '../audit/index.ts';
-import { getSetting } from '../settings/index.ts';
+import { orgToday } from '../settings/index.ts';
 import type { DeliveryChannel } from './delivery-plan.ts';
 import { queueInvoiceDeliveries } from './queue-deliveries.ts';
 import type { ChangedBy, TemplateDeps } from './template-store.ts';
@@ -72,7 +72,7 @@ export const sendInvoices = async (
   by: ChangedBy,
   input: { selection: InvoiceSelection; channel?: DeliveryChannel; dryRun?: boolean },
 ): Promise<SendInvoicesResult> => {
-  const today = deps.clock.today(await getSetting(deps.db, 'organization.time_zone')).toString();
+  const today = await orgToday(deps.db, deps.clock);
   if (input.dryRun) {
     const ids = await selectInvoices(deps.db, input.selection, today);
     return { count: ids.length, dryRun: true, invoiceIds: ids.slice(0, 100) };

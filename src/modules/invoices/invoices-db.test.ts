@@ -132,9 +132,7 @@ test('a batch larger than one INSERT chunk is written whole, numbered without ga
     lines: [feeLine(`bulk:${i}:fee`, 45000n), feeLine(`bulk:${i}:extra`, 1001n, '25')],
   }));
   const before = await counts();
-  const started = Date.now();
   const out = await inTransaction(ctx.db, (tx) => issueNewInvoices(tx, ctx, { origin: 'cycle', billingRunId: 'run-2', issueDate: '2026-02-01', createdBy: 'run', invoices }));
-  const ms = Date.now() - started;
   assert.equal(out.length, n);
   assert.deepEqual(out.map((o) => o.number), Array.from({ length: n }, (_, i) => 10005 + i));
   assert.deepEqual(await counts(), { invoices: before.invoices + n, lines: before.lines + 2 * n });
@@ -145,7 +143,6 @@ test('a batch larger than one INSERT chunk is written whole, numbered without ga
     assert.equal(inv.paymentReference!.length, 8);
     assert.equal(inv.total.minor, 45000n + 1001n + 250n);
   }
-  assert.ok(ms < 20_000, `${n} invoices took ${ms} ms`);
   await updateSetting(ctx, systemActor, 'billing.payment_reference', 'kid_mod10');
   await updateSetting(ctx, systemActor, 'billing.kid_length', 10);
 });

@@ -4,7 +4,8 @@ import { insertRows, updateRows } from '../../db/bulk.ts';
 import type { DB } from '../../db/schema.ts';
 import type { Clock } from '../../kernel/clock.ts';
 import { mirrorLines, signedLines, type NewEntry, type NewEntryLine } from './ledger.ts';
-import { inList, orgDay, toLineContent } from './ledger-db.ts';
+import { inList, toLineContent } from './ledger-db.ts';
+import { orgToday } from '../settings/index.ts';
 import { postEntries, postEntry } from './post-entries.ts';
 import { loadRoles, type LedgerRoles } from './roles.ts';
 
@@ -189,7 +190,7 @@ export const recordVoidedInvoice = async (tx: Db, deps: { clock: Clock }, by: st
   if (!original) return null; // it moved nothing
   const lines = (await tx.selectFrom('ledger_line').selectAll().where('entry_id', '=', original.id).orderBy('line_no').execute()).map(toLineContent);
   const ref = await postEntry(tx, deps, by, {
-    date: await orgDay(tx, deps.clock),
+    date: await orgToday(tx, deps.clock),
     kind: 'void',
     description: `${original.description} voided (mirrors entry ${toNumber(original.seq)})`,
     contactId: original.contact_id,

@@ -6,7 +6,8 @@ import { recordAudit } from '../audit/index.ts';
 import type { ChangedBy, LedgerDeps } from './deps.ts';
 import { getJournal, type JournalDetail } from './journals.ts';
 import { EntriesDigest, GENESIS_HASH, journalHash, SummaryBuilder, type JournalContent } from './ledger.ts';
-import { inList, orgDay, toLineContent } from './ledger-db.ts';
+import { inList, toLineContent } from './ledger-db.ts';
+import { orgToday } from '../settings/index.ts';
 
 const BATCH = 5000;
 
@@ -21,7 +22,7 @@ export const journalize = async (deps: LedgerDeps, by: ChangedBy, input: { upTo:
   const upTo = (input.upTo ?? '').trim();
   if (!isIsoDate(upTo)) throw validation(`The last day to include must be a date written YYYY-MM-DD, like 2026-03-31; got "${input.upTo}".`, { field: 'upTo' });
   return inTransaction(deps.db, async (tx) => {
-    const today = await orgDay(tx, deps.clock);
+    const today = await orgToday(tx, deps.clock);
     if (upTo > today) throw validation(`A journal closes days that are over: ${upTo} is after today (${today}).`, { field: 'upTo' });
     // No posting may slip in between reading the entries and closing them.
     await lockResource(tx, 'ledger');

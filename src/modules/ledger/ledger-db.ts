@@ -1,8 +1,6 @@
 import { sql, type Kysely, type RawBuilder } from 'kysely';
 import { dbKind, toBigInt, toNumber } from '../../db/database.ts';
 import type { DB, LedgerEntryTable, LedgerLineTable } from '../../db/schema.ts';
-import type { Clock } from '../../kernel/clock.ts';
-import { getSetting } from '../settings/index.ts';
 import type { EntryContent, LineContent } from './ledger.ts';
 
 type Db = Kysely<DB>;
@@ -37,4 +35,3 @@ export const toLineContent = (r: Pick<LedgerLineTable, 'id' | 'line_no' | 'accou
 });
 
 /** The organization's day for `clock` (its time zone setting). */
-export const orgDay = async (db: Db, clock: Clock): Promise<string> => clock.today(await getSetting(db, 'organization.time_zone')).toString();

@@ -1,4 +1,5 @@
 import type { Executor } from '../../db/database.ts';
+import type { Clock } from '../../kernel/clock.ts';
 import type { SettingTable } from '../../db/schema.ts';
 import { AppError } from '../../kernel/app-error.ts';
 import { findDefinition, SETTING_DEFINITIONS, type SettingDefinition, type SettingGroup, type SettingKey, type SettingValues } from './definitions.ts';
@@ -95,3 +96,6 @@ export const getSetting = async <K extends SettingKey>(db: Executor, key: K, run
   const def = settingDefinition(key);
   return effectiveValue(def, await loadOverride(db, key), runtime) as SettingValues[K];
 };
+
+/** The organization's calendar day (YYYY-MM-DD) in its time zone: "today" for billing, ledgers and prices. */
+export const orgToday = async (db: Executor, clock: Clock): Promise<string> => clock.today(await getSetting(db, 'organization.time_zone')).toString();
