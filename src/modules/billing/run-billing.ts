@@ -19,7 +19,7 @@ import { newId } from '../../kernel/ids.ts';
 import { money, toDecimalString } from '../../kernel/money.ts';
 import { recordAudit, type Actor } from '../audit/index.ts';
 import { issueNewInvoices, type NewInvoice } from '../invoices/index.ts';
-import { deliverIssuedInvoices } from '../documents/index.ts';
+import { queueFirstSendings, sendsAfterRun } from '../documents/index.ts';
 import { applyCustomerCreditInTx } from '../payments/index.ts';
 import { getSetting, orgToday } from '../settings/index.ts';
 import { recordSubscriptionEvents, toSubscription } from '../subscriptions/index.ts';
@@ -279,10 +279,26 @@ interface BatchWritten {
   lines: number;
 }
 
-const writeBatch = async (tx: Kysely<DB>, deps: BillingDeps, by: Actor, runId: string, kind: RunKind, asOf: string, plan: BatchPlan): Promise<BatchWritten> => {
+interface WriteContext {
+  runId: string;
+  kind: RunKind;
+  asOf: string;
+  /** Setting billing.send_after_run, read once per run. */
+  send: boolean;
+}
+
+const writeBatch = async (tx: Kysely<DB>, deps: BillingDeps, by: Actor, w: WriteContext, plan: BatchPlan): Promise<BatchWritten> => {
+  const { runId, kind, asOf } = w;
   const now = deps.clock.now().toISOString();
   const issued = plan.invoices.length
-    ? await issueNewInvoices(tx, { clock: deps.clock }, { origin: kind === 'cycle' ? 'cycle' : 'run', billingRunId: runId, issueDate: asOf, createdBy: actorName(by), invoices: plan.invoices })
+    ? await issueNewInvoices(tx, { clock: deps.clock }, {
+        origin: kind === 'cycle' ? 'cycle' : 'run',
+        billingRunId: runId,
+        issueDate: asOf,
+        createdBy: actorName(by),
+        invoices: plan.invoices,
+        firstSending: w.send,
+      })
     : [];
   const invoiceOf = new Map(issued.map((i) => [i.payerId, i.id]));
   await writeUpdates(tx, plan.updates, now);
@@ -297,14 +313,17 @@ const writeBatch = async (tx: Kysely<DB>, deps: BillingDeps, by: Actor, runId: s
   );
   await recordSubscriptionEvents(tx, deps.clock, plan.events);
   await updateRows(tx, 'recurring_charge', 'id', ['cursor', 'next_due', 'updated_at'], plan.recurring.map((r) => [r.id, r.cursor, r.nextDue, now]));
-  for (const [payerId, ids] of plan.queuedByPayer) {
-    const invoiceId = invoiceOf.get(payerId);
-    if (invoiceId) await tx.updateTable('queued_charge').set({ invoice_id: invoiceId }).where('id', 'in', ids).execute();
-  }
+  await updateRows(
+    tx,
+    'queued_charge',
+    'id',
+    ['invoice_id'],
+    [...plan.queuedByPayer].flatMap(([payerId, ids]) => (invoiceOf.has(payerId) ? ids.map((id) => [id, invoiceOf.get(payerId)!]) : [])),
+  );
   // Customer credit pays what it can of the new invoices (a payer busy in another transaction waits for its next invoice).
   if (issued.length) await applyCustomerCreditInTx(tx, deps, { actor: by }, issued.map((i) => i.payerId), { date: asOf, tryLocks: true });
   // Each new invoice's first sending, by e-mail or for print as the payer prefers (setting billing.send_after_run).
-  await deliverIssuedInvoices(tx, deps, actorName(by), issued.map((i) => i.id));
+  if (w.send && issued.length) await queueFirstSendings(tx, deps.clock, actorName(by), issued.map((i) => i.id));
   const lines = plan.invoices.reduce((n, i) => n + i.lines.length, 0);
   if (issued.length || plan.events.length) {
     await recordAudit(tx, deps.clock, by, {
@@ -372,6 +391,7 @@ export const runBilling = async (deps: BillingDeps, by: Actor, opts: RunOptions)
     newId: () => newId(deps.clock.now().getTime()),
     feesOnly: kind === 'cycle',
   };
+  const send = await sendsAfterRun(deps.db);
   const total = await countDuePayers(deps.db, opts.asOf, opts.onlyItems);
   const totals: RunTotals = { payers: 0, invoices: 0, lines: 0, total: amountOut(0n, currency), bySource: {}, byItem: [], conversions: 0, endings: 0 };
   const preview: PayerPreview[] = [];
@@ -400,7 +420,7 @@ export const runBilling = async (deps: BillingDeps, by: Actor, opts: RunOptions)
           await lockResource(tx, 'billing-run');
           // Re-read under the lock: another run may have billed these payers meanwhile.
           const plan = await planBatch(tx, payers, ctx, opts.onlyItems);
-          await writeBatch(tx, deps, by, runId!, kind, opts.asOf, plan);
+          await writeBatch(tx, deps, by, { runId: runId!, kind, asOf: opts.asOf, send }, plan);
           tally(totals, plan, ctx, catalog);
           await tx
             .updateTable('billing_run')
@@ -412,6 +432,8 @@ export const runBilling = async (deps: BillingDeps, by: Actor, opts: RunOptions)
       done += payers.length;
       totals.payers = done;
       opts.onProgress?.(done, Math.max(total, done));
+      // SQLite answers synchronously: let timers and requests (progress polls) in between batches.
+      await new Promise((resolve) => setImmediate(resolve));
     }
   } catch (err) {
     if (runId) {

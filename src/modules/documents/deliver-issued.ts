@@ -1,15 +1,10 @@
 import type { Kysely } from 'kysely';
 import type { DB } from '../../db/schema.ts';
-import type { Clock } from '../../kernel/clock.ts';
 import { getSetting } from '../settings/index.ts';
-import { queueInvoiceDeliveries, type QueuedSending } from './queue-deliveries.ts';
 
 /**
- * The billing run's hook, in its batch transaction: when setting billing.send_after_run is on (the
- * default), every invoice it just issued gets its first sending queued — by e-mail or for print, as
- * each payer prefers — in bulk, with the deterministic job ids `invoice-delivery:<id>:1`.
+ * Whether the billing run sends what it issues (setting billing.send_after_run, on by default):
+ * then every invoice it issues is written as sent once and its first sending is queued in the same
+ * transaction — by e-mail or for print, as each payer prefers — with `queueFirstSendings`.
  */
-export const deliverIssuedInvoices = async (tx: Kysely<DB>, deps: { clock: Clock }, by: string, invoiceIds: readonly string[]): Promise<QueuedSending[]> => {
-  if (!invoiceIds.length || !(await getSetting(tx, 'billing.send_after_run'))) return [];
-  return queueInvoiceDeliveries(tx, deps.clock, by, invoiceIds);
-};
+export const sendsAfterRun = (db: Kysely<DB>): Promise<boolean> => getSetting(db, 'billing.send_after_run');

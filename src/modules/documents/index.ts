@@ -34,7 +34,7 @@ export { renderInvoicePdf, type RenderedPdf } from './render-invoice.ts';
 export { getStatement, renderStatementPdf, writeStatementsZip, statementContacts, type StatementSelection } from './statements.ts';
 export { buildEntries, STATEMENT_ENTRY_KINDS, type Statement, type StatementEntry, type StatementItem, type OpenInvoice } from './statement.ts';
 export { DELIVERY_CHANNELS, planDelivery, type DeliveryChannel, type DeliveryPlan, type Recipient } from './delivery-plan.ts';
-export { queueInvoiceDeliveries, deliveryJobId, INVOICE_DELIVERY_JOB, type DeliveryPayload, type QueuedSending } from './queue-deliveries.ts';
+export { queueInvoiceDeliveries, queueFirstSendings, deliveryJobId, INVOICE_DELIVERY_JOB, type DeliveryPayload, type QueuedSending } from './queue-deliveries.ts';
 export { deliverInvoiceJob } from './deliver-invoice.ts';
 export { sendInvoice, type SendInvoiceInput, type SendInvoiceResult } from './send-invoice.ts';
 export { sendInvoices, selectInvoices, MAX_MASS_SEND, type InvoiceSelection, type SendInvoicesResult } from './send-invoices.ts';
@@ -43,7 +43,7 @@ export { createPrintBatch, listPrintBatches, getPrintBatch, printBatchFile, list
 export { sendStatement, sendStatements, sendStatementJob, STATEMENT_SEND_JOB, type SendStatementsResult } from './send-statements.ts';
 export { queueReceiptMail, queueWelcomeMail, receiptValues, welcomeValues } from './account-mails.ts';
 export { previewDocumentTemplate, previewMailTemplate, sampleInvoice, type PreviewSource } from './preview.ts';
-export { deliverIssuedInvoices } from './deliver-issued.ts';
+export { sendsAfterRun } from './deliver-issued.ts';
 
 /** The documents module's jobs: one sending of an invoice, one contact's statement by e-mail. */
 export const registerDocumentJobs = (registry: JobRegistry) => {

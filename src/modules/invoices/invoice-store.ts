@@ -164,6 +164,8 @@ export interface WriteOptions {
   createdBy: string;
   /** Issued (numbered, payer frozen) or a draft. */
   status: 'issued' | 'draft';
+  /** Issued invoices written as sent once, now: the caller queues that first sending in the same transaction. */
+  firstSending?: boolean;
 }
 export interface WrittenInvoice {
   id: string;
@@ -275,8 +277,8 @@ export const writeInvoices = async (tx: Db, clock: Clock, opts: WriteOptions, in
       updated_at: now,
       issued_at: null,
       voided_at: null,
-      sent_count: 0,
-      last_sent_at: null,
+      sent_count: issued && opts.firstSending ? 1 : 0,
+      last_sent_at: issued && opts.firstSending ? now : null,
       ...(issued ? issuedColumns(settings!, opts.kind, number!, payer!, opts.issueDate, dueDate!, now) : {}),
     });
     for (const l of lines) {

@@ -12,6 +12,8 @@ export interface IssueNewInvoicesInput {
   /** Who the invoices are recorded as created by (a staff name, "billing run", …). */
   createdBy: string;
   invoices: NewInvoice[];
+  /** Written as sent once (the caller queues the first sending in the same transaction; see documents' queueFirstSendings). */
+  firstSending?: boolean;
 }
 
 export interface IssuedInvoiceRef {
@@ -34,7 +36,7 @@ export const issueNewInvoices = async (tx: Kysely<DB>, deps: { clock: Clock }, i
   const written = await writeInvoices(
     tx,
     deps.clock,
-    { kind: 'invoice', origin: input.origin, billingRunId: input.billingRunId, issueDate: input.issueDate, createdBy: input.createdBy, status: 'issued' },
+    { kind: 'invoice', origin: input.origin, billingRunId: input.billingRunId, issueDate: input.issueDate, createdBy: input.createdBy, status: 'issued', firstSending: input.firstSending },
     input.invoices,
   );
   return written.map((w) => ({ id: w.id, number: w.number!, payerId: w.payerId, total: w.total }));
