@@ -361,6 +361,7 @@ test('the list endpoint: search, filters, sort and paging together, with clear r
   assert.deepEqual(res.body.items.map((i: Json) => i.displayName), ['Ødegård, Åse']);
   assert.deepEqual(Object.keys(res.body.items[0]).sort(), ['createdAt', 'displayName', 'email', 'householdRole', 'id', 'kind', 'memberNumber', 'phoneMobile', 'place', 'tags', 'updatedAt']);
   assert.equal(res.body.pageSize, 10);
+  assert.deepEqual([res.body.total, res.body.totalCapped], [1, false], 'an exact count (it stops only past 10,000)');
   const sorted = (await call('GET', '/contacts?sort=memberNumber&pageSize=3&page=2')).body;
   assert.equal(sorted.items.length, 3);
   assert.ok(sorted.items[0].memberNumber < sorted.items[2].memberNumber);

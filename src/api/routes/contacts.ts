@@ -5,6 +5,7 @@ import {
   bulkTag,
   CONSENT_KINDS,
   CONTACT_LANGUAGES,
+  CONTACT_COUNT_CAP,
   CONTACT_SORTS,
   createContact,
   deleteContact,
@@ -175,7 +176,12 @@ export const registerContactRoutes = (app: Api, ctx: AppContext) => {
         tags: ['contacts'],
         summary: 'Contacts: search, filter (kind, tag, hasEmail, householdRole, consent, field.<key>, status), sort and page',
         querystring: contactListQuery,
-        response: { 200: pagedOf(contactSummarySchema) },
+        response: {
+          200: pagedOf(contactSummarySchema).extend({
+            total: z.number().describe(`How many contacts match; counting stops at ${CONTACT_COUNT_CAP.toLocaleString('en')} (then totalCapped is true).`),
+            totalCapped: z.boolean().describe(`More contacts match than total says (more than ${CONTACT_COUNT_CAP.toLocaleString('en')}); show it as "${CONTACT_COUNT_CAP.toLocaleString('en')}+". Every page can still be fetched.`),
+          }),
+        },
       },
       preHandler: read,
     },
@@ -183,8 +189,8 @@ export const registerContactRoutes = (app: Api, ctx: AppContext) => {
       const q = request.query;
       const sort = parseSort(q.sort, CONTACT_SORTS, { column: 'displayName', direction: 'asc' });
       const filter = await resolveContactFilter(ctx.db, q as Record<string, string>, { ignore: ['page', 'pageSize', 'sort'] });
-      const { items, total } = await listContacts(ctx.db, { filter, sort, limit: q.pageSize, offset: offsetOf(q) });
-      return { items, page: q.page, pageSize: q.pageSize, total };
+      const { items, total, totalCapped } = await listContacts(ctx.db, { filter, sort, limit: q.pageSize, offset: offsetOf(q) });
+      return { items, page: q.page, pageSize: q.pageSize, total, totalCapped };
     },
   );
 

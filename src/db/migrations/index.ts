@@ -8,6 +8,7 @@ import * as m0006 from './0006_billing.ts';
 import * as m0007 from './0007_money_and_documents.ts';
 import * as m0008 from './0008_invoice_credits_partial.ts';
 import * as m0009 from './0009_partial_indexes.ts';
+import * as m0010 from './0010_contact_search_sorted.ts';
 
 /** Forward-only, in order. Add a file and list it here; never edit one that has shipped. */
 export const migrations: Record<string, Migration> = {
@@ -20,4 +21,5 @@ export const migrations: Record<string, Migration> = {
   '0007_money_and_documents': m0007,
   '0008_invoice_credits_partial': m0008,
   '0009_partial_indexes': m0009,
+  '0010_contact_search_sorted': m0010,
 };

@@ -36,12 +36,14 @@ export {
   contactIdsMatching,
   resolveContactFilter,
   CONTACT_SORTS,
+  CONTACT_COUNT_CAP,
   FILTER_KEYS,
   FIELD_PREFIX,
   type ContactFilter,
   type ContactSort,
   type RawContactFilter,
   type ListContactsSpec,
+  type ContactPage,
 } from './list-contacts.ts';
 export { deleteContact } from './delete-contact.ts';
 export { listTags, bulkTag, BULK_MAX_IDS, type BulkTagInput } from './tags.ts';

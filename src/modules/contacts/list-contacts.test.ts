@@ -1,5 +1,6 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { sql } from 'kysely';
 import { createTestContext, type TestContext } from '../../../test/support/context.ts';
 import { systemActor } from '../audit/index.ts';
 import { newId } from '../../kernel/ids.ts';
@@ -7,6 +8,8 @@ import {
   createContact,
   createCustomField,
   createHousehold,
+  deleteContact,
+  eraseContact,
   filteredContacts,
   listContacts,
   resolveContactFilter,
@@ -91,6 +94,9 @@ test('the database search gives exactly what a plain scan of the search text giv
     const filter = await resolveContactFilter(ctx.db, { q });
     const got = (await filteredContacts(ctx.db, filter).select('contact.id').execute()).map((r) => r.id).sort();
     assert.deepEqual(got, expected, `search "${q}"`);
+    const listed = await listContacts(ctx.db, { filter, sort: { column: 'displayName', direction: 'asc' }, limit: 100, offset: 0 });
+    assert.deepEqual(listed.items.map((i) => i.id).sort(), expected, `listed "${q}"`);
+    assert.deepEqual([listed.total, listed.totalCapped], [expected.length, false], `count of "${q}"`);
   }
 });
 
@@ -170,4 +176,66 @@ test('sorting is the same on both databases (accents folded: Ærø sorts as aero
   assert.equal(page.total, 3);
   assert.deepEqual(page.items.map((i) => i.displayName), ['Nordmann, Ola']);
   assert.deepEqual(page.items[0]!.householdRole, 'secondary');
+});
+
+test('counting stops at the cap: the total says "at least", and every page is still there in order', async () => {
+  const sort = { column: 'displayName', direction: 'asc' } as const;
+  // nameWalk 4: a common search (SQLite) looks at only the first four contacts in name order before sorting its matches.
+  const list = async (raw: RawContactFilter, countCap: number, limit = 100, offset = 0, s: { column: ContactSort; direction: 'asc' | 'desc' } = sort) =>
+    listContacts(ctx.db, { filter: await resolveContactFilter(ctx.db, raw), sort: s, limit, offset, countCap, nameWalk: 4 });
+
+  // Searches (five Bergs at the start of the name order, José at its start and end, three Nordmanns
+  // further on), a search with another filter, short words, and no search at all.
+  for (const raw of [{ q: 'berg' }, { q: 'jose' }, { q: 'nordmann' }, { q: 'nordmann', kind: 'person' }, { q: 'an' }, { q: 'no' }, {}] as RawContactFilter[]) {
+    const full = await list(raw, 1000);
+    assert.equal(full.totalCapped, false);
+    assert.ok(full.total >= 2, JSON.stringify(raw));
+    const names = full.items.map((i) => i.displayName);
+
+    const exact = await list(raw, full.total);
+    assert.deepEqual([exact.total, exact.totalCapped], [full.total, false], 'a count that reaches the cap exactly is not capped');
+    const capped = await list(raw, full.total - 1);
+    assert.deepEqual([capped.total, capped.totalCapped], [full.total - 1, true], `${JSON.stringify(raw)}: capped`);
+    assert.deepEqual(capped.items.map((i) => i.displayName), names, 'the rows do not depend on the cap');
+
+    // Pages of three under a cap of one: the same rows in the same order, past the cap too.
+    const paged: string[] = [];
+    for (let offset = 0; offset < full.total; offset += 3) {
+      const page = await list(raw, 1, 3, offset);
+      assert.deepEqual([page.total, page.totalCapped], [1, true]);
+      paged.push(...page.items.map((i) => i.displayName));
+    }
+    assert.deepEqual(paged, names, `${JSON.stringify(raw)}: paged under a cap`);
+    assert.deepEqual((await list(raw, 1, 3, full.total)).items, [], 'past the last match: an empty page');
+    for (const other of [{ column: 'displayName', direction: 'desc' }, { column: 'memberNumber', direction: 'desc' }, { column: 'place', direction: 'asc' }] as const) {
+      const under = await list(raw, 1, 100, 0, other);
+      assert.deepEqual(under.items.map((i) => i.id), (await list(raw, 1000, 100, 0, other)).items.map((i) => i.id), `${JSON.stringify(raw)} by ${other.column}`);
+    }
+    const byNumber = await list(raw, 1, 100, 0, { column: 'memberNumber', direction: 'asc' });
+    assert.deepEqual(byNumber.items.map((i) => i.memberNumber), [...full.items.map((i) => i.memberNumber)].sort((a, b) => a - b));
+  }
+  const none = await list({ q: 'zzzz' }, 1);
+  assert.deepEqual([none.items, none.total, none.totalCapped], [[], 0, false]);
+});
+
+test('the search follows changes: a new name is found and the old one is not; erased and deleted contacts drop out', async () => {
+  const names = async (q: string) => (await find({ q })).items.map((i) => i.displayName);
+  const c = await createContact(ctx, by, { kind: 'person', firstNames: 'Gunnhild', lastName: 'Quist', email: 'gq@example.org' });
+  assert.deepEqual(await names('quist'), ['Quist, Gunnhild']);
+  await updateContact(ctx, by, c.id, { lastName: 'Zanussi' });
+  assert.deepEqual(await names('quist'), []);
+  assert.deepEqual(await names('zanussi gunnhild'), ['Zanussi, Gunnhild']);
+
+  ctx.clock.advance(60_000);
+  await eraseContact(ctx, by, c.id, { confirm: true, reason: 'Asked by the member' });
+  assert.deepEqual(await names('zanussi'), [], 'erased: the name is gone');
+  const erased = await find({ status: 'erased', q: String(c.memberNumber) });
+  assert.deepEqual([erased.total, erased.items.map((i) => i.id)], [1, [c.id]], 'an erased contact is found by its member number among the erased');
+  assert.equal((await find({ q: String(c.memberNumber) })).total, 0, 'and not among the active');
+
+  const d = await createContact(ctx, by, { kind: 'person', firstNames: 'Dagny', lastName: 'Vestrheim' });
+  assert.deepEqual(await names('vestrheim'), ['Vestrheim, Dagny']);
+  await deleteContact(ctx, by, d.id);
+  assert.deepEqual(await names('vestrheim'), []);
+  if (ctx.dbKind === 'sqlite') await sql`insert into contact_search(contact_search) values ('integrity-check')`.execute(ctx.db);
 });

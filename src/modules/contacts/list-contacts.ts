@@ -1,4 +1,4 @@
-import { sql, type Kysely, type SelectQueryBuilder } from 'kysely';
+import { sql, type Kysely, type Selectable, type SelectQueryBuilder } from 'kysely';
 import { dbKind, toNumber } from '../../db/database.ts';
 import type { DB } from '../../db/schema.ts';
 import { validation } from '../../kernel/app-error.ts';
@@ -108,22 +108,34 @@ const likeContaining = (term: string) => `%${term.replace(/[\\%_]/g, (c) => `\\$
 const trigramPhrase = (term: string) => `"${term.replace(/"/g, '""')}"`;
 
 type ContactQuery = SelectQueryBuilder<DB, 'contact', {}>;
+/** The schema with SQLite's FTS5 table (migration 0010), which the generated types leave out. */
+type SearchDB = DB & { contact_search: { rowid: number; search_text: string; sort_name: string; id: string; contact_search: string } };
 
 /**
- * The contacts matching a filter, as a query to select from. Search terms must all be found in
- * the folded search text: PostgreSQL's trigram index serves `like`; on SQLite the FTS5 trigram table
- * does for terms of three characters or more.
+ * How a search is asked: on SQLite every term of three characters or more goes into one FTS5
+ * expression (`"a" AND "b"`, which FTS5 intersects itself; one `rowid in (…)` per term read every
+ * match of each). The FTS5 table holds active contacts only, so shorter terms, terms for erased
+ * contacts, and every term on PostgreSQL (whose trigram index serves `like`) are `like` patterns.
  */
-export const filteredContacts = (db: Kysely<DB>, filter: ContactFilter): ContactQuery => {
-  let query = db.selectFrom('contact').where('contact.status', '=', filter.status);
-  const sqlite = dbKind(db) === 'sqlite';
+const searchParts = (db: Kysely<DB>, filter: ContactFilter) => {
+  const fts = dbKind(db) === 'sqlite' && filter.status === 'active';
+  const phrases: string[] = [];
+  const likes: string[] = [];
   for (const term of filter.q ? searchTerms(filter.q) : []) {
-    const pattern = likeContaining(term);
-    query =
-      sqlite && [...term].length >= 3
-        ? query.where(sql<boolean>`contact.rowid in (select rowid from contact_search where contact_search match ${trigramPhrase(term)})`)
-        : query.where(sql<boolean>`contact.search_text like ${pattern} escape '\\'`);
+    if (fts && [...term].length >= 3) phrases.push(trigramPhrase(term));
+    else likes.push(likeContaining(term));
   }
+  return { fts: phrases.length ? phrases.join(' AND ') : null, likes };
+};
+
+/** Nothing but the search words narrows the list (the FTS5 table alone can answer it on SQLite). */
+const searchOnly = (filter: ContactFilter) =>
+  filter.status === 'active' && !filter.kind && !filter.tags?.length && filter.hasEmail === undefined && !filter.householdRole && !filter.consent && !filter.fields?.length;
+
+/** The filter's conditions other than the FTS5 match, on a query that has `contact` in it. */
+const withConditions = (query: ContactQuery, filter: ContactFilter, likes: string[]): ContactQuery => {
+  query = query.where('contact.status', '=', filter.status);
+  for (const pattern of likes) query = query.where(sql<boolean>`contact.search_text like ${pattern} escape '\\'`);
   if (filter.kind) query = query.where('contact.kind', '=', filter.kind);
   for (const tag of filter.tags ?? []) {
     query = query.where((eb) =>
@@ -154,6 +166,36 @@ export const filteredContacts = (db: Kysely<DB>, filter: ContactFilter): Contact
   return query;
 };
 
+/**
+ * The contacts matching a filter, as a query to select from. Search terms must all be found in
+ * the folded search text: PostgreSQL's trigram index serves `like`; on SQLite the FTS5 trigram table
+ * does for terms of three characters or more.
+ */
+export const filteredContacts = (db: Kysely<DB>, filter: ContactFilter): ContactQuery => {
+  const { fts, likes } = searchParts(db, filter);
+  let query = db.selectFrom('contact');
+  if (fts) query = query.where(sql<boolean>`contact.rowid in (select rowid from contact_search where contact_search match ${fts})`);
+  return withConditions(query, filter, likes);
+};
+
+/**
+ * The same rows with the FTS5 table as the outer loop on SQLite (CROSS JOIN fixes the order), so
+ * matches stream out of the trigram index and a LIMIT stops reading it early. `rowid in (…)` reads
+ * every match first, which for a common name at a million contacts is most of the time spent.
+ * Elsewhere (PostgreSQL, or no term of three characters) it is `filteredContacts`.
+ */
+const searchDriven = (db: Kysely<DB>, filter: ContactFilter): ContactQuery => {
+  const { fts, likes } = searchParts(db, filter);
+  if (!fts) return filteredContacts(db, filter);
+  const query = (db as unknown as Kysely<SearchDB>)
+    .selectFrom('contact_search')
+    .crossJoin('contact')
+    .where(sql<boolean>`contact_search match ${fts}`)
+    .where(sql<boolean>`contact.rowid = contact_search.rowid`);
+  // Every condition and column names `contact`, so the query is used like one on that table alone.
+  return withConditions(query as unknown as ContactQuery, filter, likes);
+};
+
 /** Sorts by a whitelisted column; text sorts use byte order on both databases, empty values last, then id. */
 const ordered = <O>(db: Kysely<DB>, query: SelectQueryBuilder<DB, 'contact', O>, sort: { column: ContactSort; direction: 'asc' | 'desc' }) => {
   const pg = dbKind(db) === 'postgres';
@@ -182,11 +224,29 @@ const ordered = <O>(db: Kysely<DB>, query: SelectQueryBuilder<DB, 'contact', O>,
   return query.orderBy('contact.id', dir);
 };
 
+/**
+ * Counts stop after this many matches: the list then says "10,000+" instead of counting every
+ * contact named Hansen, which at a million contacts costs far more than finding the page.
+ */
+export const CONTACT_COUNT_CAP = 10_000;
+
 export interface ListContactsSpec {
   filter: ContactFilter;
   sort: { column: ContactSort; direction: 'asc' | 'desc' };
   limit: number;
   offset: number;
+  /** Count at most this many matches (default CONTACT_COUNT_CAP). */
+  countCap?: number;
+  /** A common search on SQLite first reads this many contacts in name order (default NAME_WALK). */
+  nameWalk?: number;
+}
+
+export interface ContactPage {
+  items: ContactSummary[];
+  /** How many contacts match, or the cap when more do (`totalCapped`). */
+  total: number;
+  /** More than `total` contacts match: show "10,000+". */
+  totalCapped: boolean;
 }
 
 const SUMMARY_COLUMNS = [
@@ -202,40 +262,162 @@ const SUMMARY_COLUMNS = [
   'contact.updated_at',
 ] as const;
 
-export const listContacts = async (db: Kysely<DB>, spec: ListContactsSpec): Promise<{ items: ContactSummary[]; total: number }> => {
-  const { rows, total } = spec.filter.q ? await searchPage(db, spec) : await listPage(db, spec);
+type SummaryRow = Pick<Selectable<DB['contact']>, 'id' | 'kind' | 'member_number' | 'display_name' | 'email' | 'phone_mobile' | 'place' | 'household_role' | 'created_at' | 'updated_at'>;
+
+/**
+ * A page of the list and how many contacts match (up to the cap). No way of asking reads the
+ * whole registry unless the search itself needs it:
+ * - no search: the count stops at the cap; the sort column's index gives the page in order;
+ * - a search on SQLite with nothing else to filter on: the FTS5 table counts up to the cap from
+ *   its index alone, and sorts by name from its narrow table (see `ftsPage`);
+ * - any other search: one pass over the matches sorts and counts them (see `searchPage`).
+ */
+export const listContacts = async (db: Kysely<DB>, spec: ListContactsSpec): Promise<ContactPage> => {
+  const cap = spec.countCap ?? CONTACT_COUNT_CAP;
+  const { rows, counted } = !spec.filter.q ? await listPage(db, spec, cap) : ftsAlone(db, spec.filter) ? await ftsPage(db, spec, cap) : await searchPage(db, spec, cap);
   const tags = await loadTags(db, rows.map((r) => r.id));
-  return { items: rows.map((r) => toSummary(r, tags.get(r.id) ?? [])), total };
+  const totalCapped = counted > cap;
+  return { items: rows.map((r) => toSummary(r, tags.get(r.id) ?? [])), total: totalCapped ? cap : counted, totalCapped };
 };
 
-/** Without a search the name index gives the page in order; the count is a second query. */
-const listPage = async (db: Kysely<DB>, spec: ListContactsSpec) => {
-  const base = filteredContacts(db, spec.filter);
-  const total = toNumber((await base.select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
-  const rows = await ordered(db, base.select(SUMMARY_COLUMNS), spec.sort).limit(spec.limit).offset(spec.offset).execute();
-  return { rows, total };
+/** How many rows a query gives, reading at most `limit` of them. */
+const countUpTo = async (db: Kysely<DB>, query: SelectQueryBuilder<any, any, any>, limit: number): Promise<number> => {
+  const { n } = await db
+    .selectFrom(query.select(sql`1`.as('one')).limit(limit).as('m'))
+    .select((eb) => eb.fn.countAll().as('n'))
+    .executeTakeFirstOrThrow();
+  return toNumber(n);
+};
+
+/** A page needs no query when it starts past the last match (and the count was not cut short). */
+const pastTheEnd = (spec: ListContactsSpec, counted: number, cap: number) => counted <= cap && spec.offset >= counted;
+
+/** No search: the count stops at the cap; the index of the sort column gives the page in order. */
+const listPage = async (db: Kysely<DB>, spec: ListContactsSpec, cap: number) => {
+  const counted = await countUpTo(db, filteredContacts(db, spec.filter), cap + 1);
+  if (pastTheEnd(spec, counted, cap)) return { rows: [], counted };
+  const rows = await ordered(db, filteredContacts(db, spec.filter).select(SUMMARY_COLUMNS), spec.sort).limit(spec.limit).offset(spec.offset).execute();
+  return { rows: rows as SummaryRow[], counted };
+};
+
+/** SQLite, and nothing but search words of three characters or more: the FTS5 table can answer. */
+const ftsAlone = (db: Kysely<DB>, filter: ContactFilter) => {
+  if (dbKind(db) !== 'sqlite' || !searchOnly(filter)) return false;
+  const { fts, likes } = searchParts(db, filter);
+  return fts !== null && likes.length === 0;
+};
+
+/** A search word the trigram index can serve (three characters or more; on SQLite, among active contacts). */
+const indexable = (db: Kysely<DB>, filter: ContactFilter) =>
+  (dbKind(db) === 'postgres' || filter.status === 'active') && (filter.q ? searchTerms(filter.q) : []).some((t) => [...t].length >= 3);
+
+/** Matches a search on SQLite sorts and counts in one statement before it counts them on their own. */
+const ONE_PASS = 2500;
+
+/** Contacts read in name order before a common search gives up on finding its page that way. */
+const NAME_WALK = 2000;
+
+/**
+ * SQLite, only search words. The FTS5 table holds the active contacts with `sort_name` and `id`
+ * beside its index, so matches are counted and sorted by name without reading `contact`; then the
+ * page's 25 rows are read. One statement reads the first ONE_PASS matches, sorting and counting
+ * them (reading the trigram index is the costly part of a search, so most searches read it once);
+ * more matches are counted up to the cap and sorted by a second statement. Past the cap the page
+ * needs all of them: matches spread through the whole registry ("example", a search of two
+ * letters) are found sooner by reading contacts in name order, so the first NAME_WALK are tried;
+ * a common name (66,000 "hansen" in a block under H) falls back to sorting every match.
+ */
+const ftsPage = async (db: Kysely<DB>, spec: ListContactsSpec, cap: number) => {
+  const fts = searchParts(db, spec.filter).fts!;
+  const sdb = db as unknown as Kysely<SearchDB>;
+  const found = sdb.selectFrom('contact_search').where(sql<boolean>`contact_search match ${fts}`);
+  const matches = found.select(sql<number>`contact_search.rowid`.as('r')).select(['contact_search.sort_name', 'contact_search.id']);
+  if (spec.sort.column !== 'displayName') {
+    const counted = await countUpTo(db, found, cap + 1);
+    if (pastTheEnd(spec, counted, cap)) return { rows: [], counted };
+    const rows = await ordered(db, searchDriven(db, spec.filter).select(SUMMARY_COLUMNS), spec.sort).limit(spec.limit).offset(spec.offset).execute();
+    return { rows: rows as SummaryRow[], counted };
+  }
+  const dir = spec.sort.direction;
+  const sortedPage = <Q extends SelectQueryBuilder<any, any, any>>(query: Q) => query.orderBy('m.sort_name', dir).orderBy('m.id', dir).limit(spec.limit).offset(spec.offset) as Q;
+  // Up to ONE_PASS matches (or the cap, if lower): sorted and counted in one statement.
+  const onePass = Math.min(ONE_PASS, cap);
+  const first = await sortedPage(sdb.selectFrom(matches.limit(onePass + 1).as('m')).select(['m.r', 'm.sort_name', 'm.id', sql<number>`count(*) over ()`.as('n')])).execute();
+  // An empty page from the start means no match; one further on does not say how many there are.
+  let counted = first[0] ? toNumber(first[0].n) : spec.offset === 0 ? 0 : await countUpTo(db, found, onePass + 1);
+  let page: Array<{ r: number }> = first;
+  if (counted > onePass) {
+    counted = await countUpTo(db, found, cap + 1);
+    if (pastTheEnd(spec, counted, cap)) return { rows: [], counted };
+    const walked = counted > cap ? await nameWalk(db, spec) : null;
+    if (walked) return { rows: walked, counted };
+    page = await sortedPage(sdb.selectFrom(matches.as('m')).select(['m.r', 'm.sort_name', 'm.id'])).execute();
+  }
+  if (!page.length) return { rows: [], counted };
+  const byRowid = new Map(
+    (await sdb.selectFrom('contact').select(SUMMARY_COLUMNS).select(sql<number>`contact.rowid`.as('r')).where(sql<boolean>`contact.rowid in (${sql.join(page.map((p) => p.r))})`).execute()).map((row) => [row.r, row]),
+  );
+  return { rows: page.map((p) => byRowid.get(p.r)!).filter(Boolean) as SummaryRow[], counted };
 };
 
 /**
- * With a search, find the matches first (trigram index) and sort only them, counting them in the
- * same pass. Left to itself PostgreSQL walks the name index and tests every contact for a common
- * name (seconds at a million contacts); `offset 0` keeps the search a subquery of its own.
+ * The page from the first NAME_WALK contacts in name order, testing each against the filter (search
+ * words by `like` on its search text), or null when they hold fewer matches than the page needs:
+ * the page lies further on, and sorting the matches is quicker. Exact either way, as contacts past
+ * those sort after them.
  */
-const searchPage = async (db: Kysely<DB>, spec: ListContactsSpec) => {
-  const inner = filteredContacts(db, spec.filter).select([...SUMMARY_COLUMNS, 'contact.sort_name']);
-  // SQLite already starts from the trigram table's matches (and takes OFFSET only after LIMIT).
-  const matches = (dbKind(db) === 'postgres' ? inner.offset(0) : inner).as('contact');
-  // The subquery is named like the table, so the shared ordering applies to it unchanged.
-  const page = db.selectFrom(matches).selectAll().select(sql<number | string>`count(*) over ()`.as('total_matches'));
-  const rows = await ordered(db, page as unknown as SelectQueryBuilder<DB, 'contact', (typeof page extends SelectQueryBuilder<any, any, infer O> ? O : never)>, spec.sort)
-    .limit(spec.limit)
-    .offset(spec.offset)
-    .execute();
-  const first = rows[0];
-  if (first) return { rows, total: toNumber(first.total_matches) };
+const nameWalk = async (db: Kysely<DB>, spec: ListContactsSpec): Promise<SummaryRow[] | null> => {
+  const walk = spec.nameWalk ?? NAME_WALK;
+  if (spec.sort.column !== 'displayName' || spec.offset + spec.limit > walk) return null;
+  const first = ordered(db, db.selectFrom('contact').where('contact.status', '=', spec.filter.status).selectAll('contact'), spec.sort).limit(walk);
+  const likes = (spec.filter.q ? searchTerms(spec.filter.q) : []).map(likeContaining);
+  const walked = withConditions(db.selectFrom(first.as('contact')) as unknown as ContactQuery, spec.filter, likes);
+  const rows = (await ordered(db, walked.select(SUMMARY_COLUMNS), spec.sort).limit(spec.limit).offset(spec.offset).execute()) as SummaryRow[];
+  return rows.length === spec.limit ? rows : null;
+};
+
+/** The column each sort reads (with `contact.id` for ties). */
+const SORT_COLUMN = {
+  displayName: 'contact.sort_name',
+  memberNumber: 'contact.member_number',
+  createdAt: 'contact.created_at',
+  updatedAt: 'contact.updated_at',
+  email: 'contact.email',
+  place: 'contact.place',
+} as const satisfies Record<ContactSort, string>;
+
+/** The summary rows of the given contacts, in the order given. */
+const summariesOf = async (db: Kysely<DB>, ids: string[]): Promise<SummaryRow[]> => {
+  if (!ids.length) return [];
+  const byId = new Map((await db.selectFrom('contact').select(SUMMARY_COLUMNS).where('contact.id', 'in', ids).execute()).map((r) => [r.id, r]));
+  return ids.map((id) => byId.get(id)).filter((r) => r !== undefined);
+};
+
+/**
+ * Any other search: one pass over the matches (the trigram index first, then only the matching
+ * rows) sorts them and counts them, carrying only the id and the sort column so the sort and the
+ * count stay in memory; the page's rows are read afterwards. Left to itself PostgreSQL walks the
+ * name index and tests every contact for a common name (seconds at a million contacts); `offset 0`
+ * keeps the search a subquery of its own. SQLite reads the matches from the FTS5 table first.
+ */
+const searchPage = async (db: Kysely<DB>, spec: ListContactsSpec, cap: number) => {
+  const pg = dbKind(db) === 'postgres';
+  // Words too short for the trigram index ("ol", typed on the way to "olsen") are a scan either way;
+  // they usually match much of the registry, so count to the cap and try the name order first.
+  if (!indexable(db, spec.filter)) {
+    const counted = await countUpTo(db, filteredContacts(db, spec.filter), cap + 1);
+    if (pastTheEnd(spec, counted, cap)) return { rows: [], counted };
+    const walked = counted > cap ? await nameWalk(db, spec) : null;
+    if (walked) return { rows: walked, counted };
+  }
+  const inner = searchDriven(db, spec.filter).select(['contact.id', SORT_COLUMN[spec.sort.column]]);
+  const matches = (pg ? db.selectFrom(inner.offset(0).as('contact')).selectAll() : inner) as typeof inner;
+  const page = await ordered(db, matches.select(sql<number | string>`count(*) over ()`.as('total_matches')), spec.sort).limit(spec.limit).offset(spec.offset).execute();
+  if (page[0]) return { rows: await summariesOf(db, page.map((r) => r.id)), counted: toNumber(page[0].total_matches) };
+  if (spec.offset === 0) return { rows: [], counted: 0 };
   // A page past the end has no row to carry the count.
-  const { n } = await filteredContacts(db, spec.filter).select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow();
-  return { rows, total: toNumber(n) };
+  const all = searchDriven(db, spec.filter).select('contact.id');
+  return { rows: [], counted: await countUpTo(db, pg ? db.selectFrom(all.offset(0).as('m')) : all, cap + 1) };
 };
 
 /** Ids of every contact matching a filter, in list order (bulk actions, exports). */

@@ -443,7 +443,7 @@ const ViewsMenu = ({ current, onApply, canSave }: { current: ContactQuery; onApp
 
 type Target = { ids: string[] } | { filter: ContactQuery };
 
-const BulkTagModal = ({ mode, target, count, onClose }: { mode: 'tag' | 'untag'; target: Target; count: number; onClose: () => void }) => {
+const BulkTagModal = ({ mode, target, count, onClose }: { mode: 'tag' | 'untag'; target: Target; count: string; onClose: () => void }) => {
   const t = useT();
   const tags = useTags();
   const invalidate = useInvalidateContacts();
@@ -497,9 +497,13 @@ export const ContactsPage = () => {
   }, [filtersKey]);
   const [bulk, setBulk] = useState<'tag' | 'untag' | null>(null);
   const total = list.data?.total ?? 0;
+  // Past 10,000 matches the API stops counting: "10,000+" wherever the count is shown.
+  const capped = list.data?.totalCapped ?? false;
+  const totalText = capped ? t('contacts.countCapped', { count: fmt.number(total) }) : fmt.number(total);
   const pageIds = list.data?.items.map((c) => c.id) ?? [];
   const pageAllTicked = pageIds.length > 0 && pageIds.every((id) => selected.has(id));
   const count = allMatching ? total : selected.size;
+  const countText = allMatching ? totalText : fmt.number(selected.size);
   // Every row the filter matches is ticked (one page holds them all): the same as "select all that match".
   const everything = allMatching || (total > 0 && selected.size === total && pageIds.length === total && pageAllTicked);
   const target: Target = allMatching ? { filter: filters } : { ids: [...selected] };
@@ -573,7 +577,7 @@ export const ContactsPage = () => {
         <Group gap="xs" justify="center" px="sm" py={6} bg="var(--mantine-color-guild-0)" style={{ borderBottom: '1px solid var(--gh-border)' }} data-testid="select-all-banner">
           {allMatching ? (
             <>
-              <Text size="sm">{t('contacts.select.allMatching', { count: fmt.number(total) })}</Text>
+              <Text size="sm">{t('contacts.select.allMatching', { count: totalText })}</Text>
               <Anchor size="sm" component="button" type="button" onClick={clearSelection}>
                 {t('contacts.select.clear')}
               </Anchor>
@@ -582,7 +586,7 @@ export const ContactsPage = () => {
             <>
               <Text size="sm">{t('contacts.select.pageTicked', { count: pageIds.length })}</Text>
               <Anchor size="sm" component="button" type="button" onClick={() => setAllMatching(true)}>
-                {t('contacts.select.selectAll', { count: fmt.number(total) })}
+                {t('contacts.select.selectAll', { count: totalText })}
               </Anchor>
             </>
           )}
@@ -663,7 +667,7 @@ export const ContactsPage = () => {
       />
       <ActionBar opened={count > 0} zIndex={150} aria-label={t('contacts.bulk.label')} data-testid="bulk-bar">
         <Text size="sm" fw={600} px="xs">
-          {t('contacts.bulk.selected', { count: fmt.number(count) })}
+          {t('contacts.bulk.selected', { count: countText })}
         </Text>
         <ActionBar.Divider />
         <Button size="compact-sm" variant="subtle" leftSection={<IconTag size={14} />} onClick={() => setBulk('tag')}>
@@ -688,7 +692,7 @@ export const ContactsPage = () => {
         <ActionBar.CloseButton aria-label={t('contacts.select.clear')} onClick={clearSelection} />
       </ActionBar>
       <Modal opened={bulk !== null} onClose={() => setBulk(null)} title={<Text fw={600}>{bulk === 'untag' ? t('contacts.bulk.removeTag') : t('contacts.bulk.addTag')}</Text>}>
-        {bulk && <BulkTagModal mode={bulk} target={target} count={count} onClose={() => setBulk(null)} />}
+        {bulk && <BulkTagModal mode={bulk} target={target} count={countText} onClose={() => setBulk(null)} />}
       </Modal>
     </Page>
   );

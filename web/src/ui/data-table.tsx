@@ -6,6 +6,7 @@ import { api } from './api.ts';
 import { IconArrowDown, IconArrowUp, IconChevronDown, IconChevronRight, IconInbox, IconPlus, IconSearch, IconSelector } from './icons.tsx';
 import { useT } from './language.tsx';
 import { ErrorState } from './components.tsx';
+import { useFormat } from './format.ts';
 import { PAGE_SIZES, type ListSearch, type SearchPatch } from './search.ts';
 import type { Paged } from './types.ts';
 
@@ -81,7 +82,10 @@ export const DataTable = <T,>(props: DataTableProps<T>) => {
     search.sort === field ? 'asc' : search.sort === `-${field}` ? 'desc' : null;
   const toggleSort = (field: string) => onSearchChange({ sort: sortState(field) === 'asc' ? `-${field}` : field, page: undefined });
 
+  const fmt = useFormat();
   const total = data?.total ?? 0;
+  // A list that stops counting says so: "1–50 of 10,000+".
+  const totalText = data?.totalCapped ? `${fmt.number(total)}+` : String(total);
   const pages = Math.max(1, Math.ceil(total / search.pageSize));
   const from = total === 0 ? 0 : (search.page - 1) * search.pageSize + 1;
   const to = Math.min(total, search.page * search.pageSize);
@@ -254,7 +258,7 @@ export const DataTable = <T,>(props: DataTableProps<T>) => {
       {!error && data && total > 0 && (
         <Group justify="space-between" px="sm" py={8} style={{ borderTop: '1px solid var(--gh-border)' }} wrap="wrap" gap="sm">
           <Text size="xs" c="dimmed">
-            {t('table.rows', { from, to, total })}
+            {t('table.rows', { from, to, total: totalText })}
           </Text>
           <Group gap="md">
             <Group gap={6}>

@@ -42,6 +42,8 @@ export interface Paged<T> {
   page: number;
   pageSize: number;
   total: number;
+  /** More rows match than `total` (a list that stops counting, e.g. contacts at 10,000): show "10,000+". */
+  totalCapped?: boolean;
 }
 
 export type SettingGroup = 'organization' | 'system' | 'ledger' | 'general' | 'billing';
