@@ -292,6 +292,15 @@ export interface ContactImportTable {
   finished_at: string | null;
 }
 
+/** One committed batch of an import that has not finished (0011); removed when it finishes. */
+export interface ContactImportBatchTable {
+  import_id: string;
+  first_row: number;
+  next_row: number;
+  request: string;
+  rows: string;
+}
+
 // ---- catalog (0005)
 
 export interface MembershipTypeTable {
@@ -754,6 +763,7 @@ export interface DB {
   contact_tag: ContactTagTable;
   saved_view: SavedViewTable;
   contact_import: ContactImportTable;
+  contact_import_batch: ContactImportBatchTable;
   membership_type: MembershipTypeTable;
   product: ProductTable;
   catalog_price: CatalogPriceTable;

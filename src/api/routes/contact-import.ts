@@ -150,7 +150,8 @@ export const registerContactImportRoutes = (app: Api, ctx: AppContext) => {
       schema: {
         tags: ['contacts'],
         summary:
-          'Start the import in the background; poll GET /contacts/imports/:id. All rows commit in one transaction. A file with errors imports nothing unless options.importValidRows.',
+          'Start the import in the background; poll GET /contacts/imports/:id. A file with errors imports nothing unless options.importValidRows. Rows are written in batches, each in one transaction: ' +
+          'if a batch fails, the batches before it stay imported (the import is failed, its report lists them) and running the import again with the same mapping continues after them.',
         params: idParams,
         body: importRequest,
         response: { 202: z.object({ id: z.string(), status: z.literal('running') }) },

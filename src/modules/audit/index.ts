@@ -1,4 +1,4 @@
-export { recordAudit, type AuditInput } from './audit-store.ts';
+export { recordAudit, recordAudits, type AuditInput } from './audit-store.ts';
 export { systemActor, cliActor, redact, verifyChain, auditRowHash, GENESIS_HASH, type Actor } from './audit.ts';
 export { listAudit, toAuditEntry, type AuditEntry, type AuditFilter, type AuditPage } from './list-audit.ts';
 export { verifyAudit, type AuditHead, type AuditFinding, type AuditVerification } from './verify-audit.ts';

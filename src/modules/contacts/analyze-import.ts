@@ -104,6 +104,15 @@ export const loadImportRow = async (db: Kysely<DB>, id: string) => {
   return row;
 };
 
+const HEAD_COLUMNS = ['id', 'status', 'filename', 'encoding', 'separator', 'mapping', 'options', 'total_rows', 'created_rows', 'updated_rows', 'skipped_rows', 'report', 'created_by', 'created_at', 'finished_at'] as const;
+
+/** The import without its file (status polls and checks need not read up to 50 MB). */
+export const loadImportHead = async (db: Kysely<DB>, id: string) => {
+  const row = await db.selectFrom('contact_import').select(HEAD_COLUMNS).where('id', '=', id).executeTakeFirst();
+  if (!row) throw notFound('The import');
+  return row;
+};
+
 /** Checks a mapping against the file's columns and the registry's fields; a 400 says what to fix. */
 export const checkMapping = (mapping: ImportMapping, columns: readonly string[], custom: readonly ImportCustomField[]): void => {
   const targets = new Map<string, string>();

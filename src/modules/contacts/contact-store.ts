@@ -1,5 +1,6 @@
-import type { Kysely, Selectable } from 'kysely';
-import { toNumber } from '../../db/database.ts';
+import { sql, type Kysely, type RawBuilder, type Selectable } from 'kysely';
+import { inList, insertRows, updateRows } from '../../db/bulk.ts';
+import { dbKind, toNumber } from '../../db/database.ts';
 import type { ContactTable, CustomFieldTable, DB } from '../../db/schema.ts';
 import {
   buildSearchText,
@@ -315,15 +316,178 @@ export const contactSnapshot = (c: Pick<Contact, keyof ContactFields | 'memberNu
   customFields: c.customFields,
 });
 
+/** Whether two values give the same JSON (null for undefined), without writing out plain values (imports compare thousands). */
+export const sameJson = (a: unknown, b: unknown): boolean => {
+  const x = a ?? null;
+  const y = b ?? null;
+  if (x === y) return true;
+  const plain = (v: unknown) => v === null || (typeof v !== 'object' && typeof v !== 'number');
+  if (plain(x) && plain(y)) return false;
+  return JSON.stringify(x) === JSON.stringify(y);
+};
+
 /** The keys whose values differ, as { before, after } halves. Null when nothing changed. */
 export const diffSnapshots = (before: Record<string, unknown>, after: Record<string, unknown>) => {
   const b: Record<string, unknown> = {};
   const a: Record<string, unknown> = {};
   for (const key of new Set([...Object.keys(before), ...Object.keys(after)])) {
-    if (JSON.stringify(before[key] ?? null) !== JSON.stringify(after[key] ?? null)) {
+    if (!sameJson(before[key], after[key])) {
       b[key] = before[key] ?? null;
       a[key] = after[key] ?? null;
     }
   }
   return Object.keys(a).length ? { before: b, after: a } : null;
+};
+
+// ---- many contacts at once (the CSV import)
+
+/** `column in (numbers)` for integer columns: an int8 array on PostgreSQL, a parameter list padded to a power of two on SQLite. */
+const numbersIn = (db: Db, column: string, values: readonly number[]): RawBuilder<boolean> => {
+  if (dbKind(db) === 'postgres') return sql<boolean>`${sql.ref(column)} = any(${values.map(String)}::int8[])`;
+  if (!values.length) return sql<boolean>`0 = 1`;
+  let n = 1;
+  while (n < values.length) n *= 2;
+  const padded = [...values, ...Array<number>(n - values.length).fill(values[values.length - 1]!)];
+  return sql<boolean>`${sql.ref(column)} in (${sql.join(padded.map((v) => sql`${v}`))})`;
+};
+
+const inChunks = async <T, R>(values: readonly T[], size: number, fn: (chunk: T[]) => Promise<R[]>): Promise<R[]> => {
+  const out: R[] = [];
+  for (let i = 0; i < values.length; i += size) out.push(...(await fn(values.slice(i, i + size))));
+  return out;
+};
+
+/**
+ * The contacts holding any of these member numbers, and those with any of these e-mails (oldest
+ * first), whole rows. `forUpdate` locks them until the transaction ends (PostgreSQL), so an import
+ * changing them cannot overwrite someone else's change made in between.
+ */
+export const findContactRowsByKeys = async (
+  db: Db,
+  keys: { numbers: readonly number[]; emails: readonly string[] },
+  opts: { forUpdate?: boolean } = {},
+): Promise<{ byNumber: ContactRow[]; byEmail: ContactRow[] }> => {
+  const lock = opts.forUpdate && dbKind(db) === 'postgres';
+  const byNumber = await inChunks(keys.numbers, 1000, (chunk) => {
+    const q = db.selectFrom('contact').selectAll().where(numbersIn(db, 'member_number', chunk));
+    return (lock ? q.forUpdate() : q).execute();
+  });
+  const byEmail = (
+    await inChunks(keys.emails, 1000, (chunk) => {
+      const q = db.selectFrom('contact').selectAll().where(inList(db, 'email', chunk));
+      return (lock ? q.forUpdate() : q).execute();
+    })
+  ).sort((a, b) => byText(a.created_at, b.created_at) || byText(a.id, b.id));
+  return { byNumber, byEmail };
+};
+
+/** Tags of many contacts (each list sorted, as loadTags gives it). */
+export const loadTagsOf = async (db: Db, contactIds: readonly string[]): Promise<Map<string, string[]>> => {
+  const map = new Map<string, string[]>(contactIds.map((id) => [id, []]));
+  const rows = await inChunks(contactIds, 1000, (chunk) => db.selectFrom('contact_tag').select(['contact_id', 'tag']).where(inList(db, 'contact_id', chunk)).execute());
+  for (const r of rows) map.get(r.contact_id)?.push(r.tag);
+  for (const list of map.values()) list.sort(byText);
+  return map;
+};
+
+/** Stored custom values of many contacts, by contact id and field id (loadFieldValues for many). */
+export const loadFieldValuesOf = async (db: Db, contactIds: readonly string[]): Promise<Map<string, Record<string, string>>> => {
+  const map = new Map<string, Record<string, string>>();
+  const rows = await inChunks(contactIds, 1000, (chunk) =>
+    db.selectFrom('contact_field_value').select(['contact_id', 'field_id', 'value']).where(inList(db, 'contact_id', chunk)).execute(),
+  );
+  for (const r of rows) {
+    let values = map.get(r.contact_id);
+    if (!values) map.set(r.contact_id, (values = {}));
+    values[r.field_id] = r.value;
+  }
+  return map;
+};
+
+/** The current consent per kind (the newest row) of many contacts, with that row's time. */
+export const loadConsentStatesOf = async (db: Db, contactIds: readonly string[]): Promise<Map<string, Partial<Record<ConsentKind, { granted: boolean; at: string }>>>> => {
+  const map = new Map<string, Partial<Record<ConsentKind, { granted: boolean; at: string }>>>();
+  const rows = await inChunks(contactIds, 1000, (chunk) =>
+    db.selectFrom('consent').select(['contact_id', 'kind', 'granted', 'at', 'id']).where(inList(db, 'contact_id', chunk)).execute(),
+  );
+  // Newest first (at, then id, descending), as currentConsentStates reads them.
+  rows.sort((a, b) => byText(b.at, a.at) || byText(b.id, a.id));
+  for (const r of rows) {
+    let states = map.get(r.contact_id);
+    if (!states) map.set(r.contact_id, (states = {}));
+    if (!(r.kind in states)) states[r.kind as ConsentKind] = { granted: Boolean(toNumber(r.granted)), at: r.at };
+  }
+  return map;
+};
+
+/** The contact table's columns in the order insertContactRows takes each row's values. */
+export const CONTACT_INSERT_COLUMNS = [
+  'id', 'member_number', 'status', 'kind', 'salutation', 'first_names', 'initial', 'last_name', 'birth_date', 'gender', 'org_name', 'org_number', 'vat_number',
+  'display_name', 'sort_name', 'address_lines', 'postcode', 'place', 'region', 'country', 'phone_home', 'phone_work', 'phone_mobile', 'email', 'invoice_delivery',
+  'language', 'note', 'search_text', 'payer_id', 'household_id', 'household_role', 'pseudo_email', 'version', 'created_at', 'updated_at', 'erased_at',
+] as const;
+
+type ContactColumns = ReturnType<typeof columnsOf>;
+
+/** A new contact's row values in CONTACT_INSERT_COLUMNS order (no payer or household yet, version 1). */
+export const newContactValues = (id: string, memberNumber: number, columns: ContactColumns, pseudoEmail: boolean, now: string): unknown[] => {
+  const row: Record<(typeof CONTACT_INSERT_COLUMNS)[number], unknown> = {
+    id, member_number: memberNumber, status: 'active', ...columns, payer_id: null, household_id: null, household_role: null,
+    pseudo_email: pseudoEmail ? 1 : 0, version: 1, created_at: now, updated_at: now, erased_at: null,
+  };
+  return CONTACT_INSERT_COLUMNS.map((c) => row[c]);
+};
+
+/** Inserts new contacts (rows from newContactValues), hundreds per statement; SQLite's search triggers fill contact_search. */
+export const insertContactRows = (tx: Db, rows: unknown[][]): Promise<void> => insertRows(tx, 'contact', CONTACT_INSERT_COLUMNS, rows, 512);
+
+/** The columns a change of a contact's fields may set, in the order updateContactRows lists them. */
+const CONTACT_UPDATE_COLUMNS = [...CONTACT_INSERT_COLUMNS.slice(3, 28), 'pseudo_email', 'version', 'updated_at'] as const;
+const UPDATE_CASTS = { casts: { pseudo_email: 'integer', version: 'integer' }, perChunk: 512 };
+
+/**
+ * What a change writes to a contact's row: the columns whose values differ from the stored row,
+ * pseudo_email when the e-mail changed, and always the next version and updated_at. Leaving equal
+ * columns out spares the indexes (and SQLite's search trigger, which rewrites the contact's trigram
+ * entries whenever search_text is set).
+ */
+export const changedContactColumns = (
+  row: ContactRow,
+  columns: ContactColumns,
+  change: { pseudoEmail?: number; version: number; now: string },
+): Record<string, unknown> => {
+  const set: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(columns)) if (v !== (row as unknown as Record<string, unknown>)[k]) set[k] = v;
+  if (change.pseudoEmail !== undefined) set.pseudo_email = change.pseudoEmail;
+  set.version = change.version;
+  set.updated_at = change.now;
+  return set;
+};
+
+/** Updates many contacts by id (sets from changedContactColumns): one statement per chunk of rows that set the same columns. */
+export const updateContactRows = async (tx: Db, rows: Array<{ id: string; set: Record<string, unknown> }>): Promise<void> => {
+  const groups = new Map<string, { columns: string[]; rows: unknown[][] }>();
+  for (const r of rows) {
+    const columns = CONTACT_UPDATE_COLUMNS.filter((c) => c in r.set);
+    const key = columns.join(',');
+    let group = groups.get(key);
+    if (!group) groups.set(key, (group = { columns, rows: [] }));
+    group.rows.push([r.id, ...columns.map((c) => r.set[c])]);
+  }
+  for (const g of groups.values()) await updateRows(tx, 'contact', 'id', g.columns, g.rows, UPDATE_CASTS);
+};
+
+/** Adds tags to many contacts (pairs of contact id and tag). */
+export const insertTagRows = (tx: Db, rows: Array<[string, string]>): Promise<void> => insertRows(tx, 'contact_tag', ['contact_id', 'tag'], rows, 4096);
+
+/** Custom values for many contacts: removes the listed (contact, field) pairs, then inserts the new values. */
+export const replaceFieldValueRows = async (tx: Db, remove: Array<[string, string]>, insert: Array<[string, string, string]>): Promise<void> => {
+  const byField = new Map<string, string[]>();
+  for (const [contactId, fieldId] of remove) byField.set(fieldId, [...(byField.get(fieldId) ?? []), contactId]);
+  for (const [fieldId, contactIds] of byField) {
+    for (let i = 0; i < contactIds.length; i += 1000) {
+      await tx.deleteFrom('contact_field_value').where('field_id', '=', fieldId).where(inList(tx, 'contact_id', contactIds.slice(i, i + 1000))).execute();
+    }
+  }
+  await insertRows(tx, 'contact_field_value', ['contact_id', 'field_id', 'value'], insert, 4096);
 };

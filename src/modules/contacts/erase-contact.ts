@@ -83,6 +83,13 @@ export const eraseContact = async (
       for (const r of report.rows) if (r.contactId === id) delete r.reason;
       await tx.updateTable('contact_import').set({ report: JSON.stringify(report) }).where('id', '=', imp.id).execute();
     }
+    // The same in the saved batches of an import that has not finished.
+    const batches = await tx.selectFrom('contact_import_batch').select(['import_id', 'first_row', 'rows']).where('rows', 'like', `%"contactId":"${id}"%`).execute();
+    for (const b of batches) {
+      const rows = JSON.parse(b.rows) as Array<{ contactId?: string; reason?: string }>;
+      for (const r of rows) if (r.contactId === id) delete r.reason;
+      await tx.updateTable('contact_import_batch').set({ rows: JSON.stringify(rows) }).where('import_id', '=', b.import_id).where('first_row', '=', b.first_row).execute();
+    }
 
     await tx
       .updateTable('contact')

@@ -1,9 +1,9 @@
 import type { Kysely } from 'kysely';
 import { toNumber } from '../../db/database.ts';
 import type { DB } from '../../db/schema.ts';
-import { loadImportRow } from './analyze-import.ts';
+import { loadImportHead } from './analyze-import.ts';
 import { progressOf } from './import-progress.ts';
-import type { ImportCounts, ImportReport } from './run-import.ts';
+import { savedProgress, type ImportCounts, type ImportReport } from './run-import.ts';
 
 export interface ImportStatus {
   id: string;
@@ -13,7 +13,7 @@ export interface ImportStatus {
   /** What the run found (for a failed run: what it would have done). */
   counts: ImportCounts;
   report: ImportReport | null;
-  /** Why a failed run imported nothing. */
+  /** Why a failed run imported nothing, or stopped after some batches. */
   message: string | null;
   createdAt: string;
   finishedAt: string | null;
@@ -21,11 +21,12 @@ export interface ImportStatus {
 
 /** GET /contacts/imports/:id: status, progress while running (from memory), and the report when done. */
 export const getImportStatus = async (db: Kysely<DB>, id: string): Promise<ImportStatus> => {
-  const row = await loadImportRow(db, id);
+  const row = await loadImportHead(db, id);
   const report = row.report ? (JSON.parse(row.report) as ImportReport) : null;
   const total = toNumber(row.total_rows);
   const status = row.status as ImportStatus['status'];
-  const progress = progressOf(id) ?? { processed: status === 'done' ? total : 0, total };
+  // A run that stopped (failed, or cut short) keeps the batches it saved.
+  const progress = progressOf(id) ?? { processed: status === 'done' ? total : Math.min((await savedProgress(db, id)).done, total), total };
   return {
     id: row.id,
     status,

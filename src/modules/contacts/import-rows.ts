@@ -54,7 +54,8 @@ export const planRow = (record: CsvRecord, columns: readonly string[], mapping: 
     tags: [],
     customFields: {},
     problems,
-    fingerprint: JSON.stringify([...cells.entries()].sort()),
+    // In column order: every row of a file is read through the same mapping, so equal rows give equal text.
+    fingerprint: JSON.stringify([...cells]),
   };
   if (record.fields.length > columns.length && record.fields.slice(columns.length).some((f) => f.trim() !== '')) {
     problems.push(`The row has ${record.fields.length} cells but the header names ${columns.length} columns; check for a stray separator or an unquoted comma.`);
