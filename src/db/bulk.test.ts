@@ -23,17 +23,24 @@ const read = async () =>
 // Text that would break an array literal, a VALUES list or COPY if escaped wrongly.
 const HOSTILE = ['', 'a,b', '{x}', '"quoted"', 'back\\slash', "it's", 'NULL', 'tab\tnew\nline', 'Æøå €', '😀', ' lead and trail '];
 
-test('chunk sizes: full chunks of a power of two, then the rest as descending powers of two', () => {
+test('chunk sizes: full chunks of a power of two, then the rest as descending powers of two, under 16 rows in one', () => {
   assert.deepEqual(chunkSizes(500, 10, 1000), [256, 128, 64, 32, 16, 4]);
   assert.deepEqual(chunkSizes(1200, 10, 1000), [512, 512, 128, 32, 16]);
   assert.deepEqual(chunkSizes(0, 10, 1000), []);
+  assert.deepEqual(chunkSizes(3, 10, 1000), [3]);
+  assert.deepEqual(chunkSizes(47, 10, 1000), [32, 15]);
   // The parameter limit (30,000) bounds a chunk: 31 columns → 512 rows.
   assert.deepEqual(chunkSizes(2000, 31, 5000), [512, 512, 512, 256, 128, 64, 16]);
   fc.assert(
     fc.property(fc.integer({ min: 0, max: 20_000 }), fc.integer({ min: 1, max: 60 }), fc.integer({ min: 1, max: 5000 }), (n, cols, per) => {
       const sizes = chunkSizes(n, cols, per);
       assert.equal(sizes.reduce((a, b) => a + b, 0), n);
-      for (const s of sizes) assert.ok(s * cols <= 30_000 && s <= per && (s & (s - 1)) === 0);
+      sizes.forEach((s, i) => {
+        assert.ok(s * cols <= 30_000 && s <= per);
+        // Powers of two, largest first; only the last may be any count under 16.
+        assert.ok((s & (s - 1)) === 0 || (i === sizes.length - 1 && s < 16));
+        if (i > 0) assert.ok(s <= sizes[i - 1]!);
+      });
     }),
   );
 });

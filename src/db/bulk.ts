@@ -32,8 +32,8 @@ const placeholders = (kind: 'sqlite' | 'postgres', rows: number, cols: number, c
 
 /**
  * How `n` rows are cut into statements: full chunks of the largest power of two that fits the
- * parameter limit and `perChunk`, then the rest as descending powers of two (500 rows → 256, 128,
- * 64, 32, 16, 4). A table then has at most a dozen statement shapes, which stay prepared, instead
+ * parameter limit and `perChunk`, then the rest as descending powers of two down to 16, and what is
+ * left in one statement (500 rows → 256, 128, 64, 32, 16, 4; 3 rows → 3). A table then has at most a dozen statement shapes, which stay prepared, instead
  * of one new multi-kilobyte statement per batch size (the billing run's batches all differ).
  */
 export const chunkSizes = (n: number, cols: number, perChunk: number): number[] => {
@@ -45,12 +45,14 @@ export const chunkSizes = (n: number, cols: number, perChunk: number): number[] 
     out.push(size);
     left -= size;
   }
-  for (let p = size / 2; p >= 1; p /= 2) {
+  for (let p = size / 2; p >= 16; p /= 2) {
     if (left >= p) {
       out.push(p);
       left -= p;
     }
   }
+  // Fewer than 16 rows left: one statement of exactly that many (small shapes are cheap to keep).
+  if (left > 0) out.push(left);
   return out;
 };
 

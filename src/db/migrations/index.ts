@@ -10,6 +10,7 @@ import * as m0008 from './0008_invoice_credits_partial.ts';
 import * as m0009 from './0009_partial_indexes.ts';
 import * as m0010 from './0010_contact_search_sorted.ts';
 import * as m0011 from './0011_contact_import_batches.ts';
+import * as m0012 from './0012_charges_due_by_payer.ts';
 
 /** Forward-only, in order. Add a file and list it here; never edit one that has shipped. */
 export const migrations: Record<string, Migration> = {
@@ -24,4 +25,5 @@ export const migrations: Record<string, Migration> = {
   '0009_partial_indexes': m0009,
   '0010_contact_search_sorted': m0010,
   '0011_contact_import_batches': m0011,
+  '0012_charges_due_by_payer': m0012,
 };
