@@ -1,5 +1,5 @@
 import type { Executor } from '../../db/database.ts';
-import { getSettings } from '../settings/index.ts';
+import { getSettings, type SettingValues } from '../settings/index.ts';
 import { languageOf, type DocumentLanguage } from './format.ts';
 
 /** A logo as documents embed it. */
@@ -39,8 +39,10 @@ export const parseLogo = (dataUrl: string | null | undefined): Logo | null => {
 // The logo is decoded once per distinct setting value, not on every document.
 let logoCache: { url: string; logo: Logo | null } | null = null;
 
-export const loadOrganization = async (db: Executor): Promise<OrganizationProfile> => {
-  const s = await getSettings(db);
+export const loadOrganization = async (db: Executor): Promise<OrganizationProfile> => organizationFrom(await getSettings(db));
+
+/** The organization out of settings already read (`getSettings`), for a caller that has them. */
+export const organizationFrom = (s: SettingValues): OrganizationProfile => {
   const url = s['organization.logo'] ?? '';
   if (!logoCache || logoCache.url !== url) logoCache = { url, logo: parseLogo(url) };
   return {

@@ -53,12 +53,12 @@ export const createMailer = (config: Pick<Config, 'smtpUrl'>): Mailer => {
  * The sender used when a message names none: MAIL_FROM, else the organization's billing e-mail
  * setting, else guildhall@<host of PUBLIC_URL>.
  */
-export const defaultMailFrom = async (deps: { db: Kysely<DB>; config: Pick<Config, 'mailFrom' | 'publicUrl'> }): Promise<string> => {
-  if (deps.config.mailFrom) return deps.config.mailFrom;
-  const billing = await getSetting(deps.db, 'organization.billing_email');
-  if (billing) return billing;
-  return `guildhall@${new URL(deps.config.publicUrl).hostname}`;
-};
+export const defaultMailFrom = async (deps: { db: Kysely<DB>; config: Pick<Config, 'mailFrom' | 'publicUrl'> }): Promise<string> =>
+  deps.config.mailFrom || mailFromOf(deps.config, await getSetting(deps.db, 'organization.billing_email'));
+
+/** The same, with the billing e-mail setting already read. */
+export const mailFromOf = (config: Pick<Config, 'mailFrom' | 'publicUrl'>, billingEmail: string | null | undefined): string =>
+  config.mailFrom || billingEmail || `guildhall@${new URL(config.publicUrl).hostname}`;
 
 /**
  * What `queueMail` needs, resolved from the application context. Inside a transaction pass it as

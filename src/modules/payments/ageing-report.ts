@@ -1,5 +1,5 @@
-import { sql, type Kysely } from 'kysely';
-import { toBigInt } from '../../db/database.ts';
+import { sql, type Kysely, type RawBuilder } from 'kysely';
+import { dbKind, toBigInt, toNumber } from '../../db/database.ts';
 import type { DB } from '../../db/schema.ts';
 import { foldForSearch } from '../contacts/index.ts';
 import { AGEING_BUCKETS, ageingCutoffs, type AgeingBucket } from './ageing.ts';
@@ -31,79 +31,123 @@ export interface AgeingRow extends AgeingAmounts {
 export interface AgeingReport {
   at: string;
   currency: string;
-  /** Every contact's amounts added up (not just this page). */
+  /** Every contact's amounts added up (not just this page, and whatever `q` is). */
   totals: AgeingAmounts & { invoices: number; contacts: number };
   items: AgeingRow[];
   page: number;
   pageSize: number;
-  /** Contacts with something open. */
+  /** Contacts with something open (that match `q`). */
   total: number;
 }
+
+type Raw = {
+  kind: 'T' | 'R';
+  payer_id: string | null;
+  name: string | null;
+  invoices: number | string | null;
+  oldest: string | null;
+  contacts: number | string | null;
+  matching: number | string | null;
+} & Record<AgeingBucket | 'total', number | string | null>;
 
 /**
  * A/R ageing at a day, per contact and in total: every invoice issued by then and not void by then,
  * with what was open on it that day (total − allocations dated up to it − credit notes issued up to
  * it), in the bucket of its due date. Allocations are dated by the ledger entry that posted them.
  * Its total equals the A/R balance of the ledger at that day when invoices are posted as issued.
+ *
+ * One statement does it in the database: what was open per invoice, the buckets, count and oldest
+ * due date per contact (contacts with every bucket zero left out), the totals over every contact,
+ * and the page asked for (filtered by name, sorted, limited). Its first row carries the totals and
+ * how many contacts match `q`; the others are the page, in order. Contacts are read for the page
+ * only, unless the name filters or sorts.
  */
 export const ageingReport = async (db: Kysely<DB>, query: AgeingQuery, currency: string): Promise<AgeingReport> => {
-  const at = query.at;
+  const { at } = query;
   const c = ageingCutoffs(at);
-  const openAt = sql<string | number>`(invoice.total_minor
-    - coalesce((select sum(a.amount_minor) from payment_allocation a inner join ledger_entry e on e.id = a.entry_id where a.invoice_id = invoice.id and e.entry_date <= ${at}), 0)
-    + coalesce((select sum(cn.total_minor) from invoice cn where cn.credits_invoice_id = invoice.id and cn.kind = 'credit_note' and cn.status = 'issued' and cn.issue_date <= ${at}), 0))`;
-  let q = db
-    .selectFrom('invoice')
-    .select(['invoice.payer_id', 'invoice.due_date'])
-    .select(openAt.as('open_at'))
-    .where('invoice.kind', '=', 'invoice')
-    .where('invoice.issue_date', '<=', at)
-    .where((eb) => eb.or([eb('invoice.status', 'in', ['issued', 'paid']), eb.and([eb('invoice.status', '=', 'void'), eb(sql`substr(invoice.voided_at, 1, 10)`, '>', at)])]));
-  if (query.contactId) q = q.where('invoice.payer_id', '=', query.contactId);
-  const bucketOf = (due: string | null): AgeingBucket =>
-    due === null || due >= c.current ? 'current' : due >= c.days30 ? 'days1to30' : due >= c.days60 ? 'days31to60' : due >= c.days90 ? 'days61to90' : 'over90';
-  const empty = (): AgeingAmounts => ({ current: 0n, days1to30: 0n, days31to60: 0n, days61to90: 0n, over90: 0n, total: 0n });
-
-  const byContact = new Map<string, AgeingAmounts & { invoices: number; oldest: string | null }>();
-  for (const r of await q.execute()) {
-    const open = toBigInt(r.open_at);
-    if (open === 0n) continue;
-    const row = byContact.get(r.payer_id) ?? { ...empty(), invoices: 0, oldest: null };
-    const b = bucketOf(r.due_date);
-    row[b] += open;
-    row.total += open;
-    row.invoices++;
-    if (open > 0n && r.due_date && (row.oldest === null || r.due_date < row.oldest)) row.oldest = r.due_date;
-    byContact.set(r.payer_id, row);
-  }
-  const ids = [...byContact.keys()];
-  const names = new Map<string, { name: string; sort: string }>();
-  for (let i = 0; i < ids.length; i += 5000) {
-    const chunk = ids.slice(i, i + 5000);
-    for (const r of await db.selectFrom('contact').select(['id', 'display_name', 'sort_name']).where('id', 'in', chunk).execute()) names.set(r.id, { name: r.display_name, sort: r.sort_name });
-  }
-  const totals = { ...empty(), invoices: 0, contacts: 0 };
-  let rows: AgeingRow[] = [];
-  for (const [contactId, a] of byContact) {
-    if (a.total === 0n && AGEING_BUCKETS.every((b) => a[b] === 0n)) continue;
-    for (const b of [...AGEING_BUCKETS, 'total'] as const) totals[b] += a[b];
-    totals.invoices += a.invoices;
-    totals.contacts++;
-    rows.push({ contactId, name: names.get(contactId)?.name ?? contactId, invoices: a.invoices, oldestDueDate: a.oldest, current: a.current, days1to30: a.days1to30, days31to60: a.days31to60, days61to90: a.days61to90, over90: a.over90, total: a.total });
-  }
-  const text = query.q?.trim();
-  if (text) {
-    const needle = foldForSearch(text);
-    rows = rows.filter((r) => foldForSearch(r.name).includes(needle));
-  }
-  const sortKey = new Map(rows.map((r) => [r.contactId, names.get(r.contactId)?.sort ?? r.name]));
-  const sign = query.sort.direction === 'desc' ? -1 : 1;
-  rows.sort((x, y) => {
-    let d = 0;
-    if (query.sort.column === 'name') d = sortKey.get(x.contactId)! < sortKey.get(y.contactId)! ? -1 : sortKey.get(x.contactId)! > sortKey.get(y.contactId)! ? 1 : 0;
-    else d = x[query.sort.column] < y[query.sort.column] ? -1 : x[query.sort.column] > y[query.sort.column] ? 1 : 0;
-    return d * sign || (x.contactId < y.contactId ? -1 : 1);
+  const pg = dbKind(db) === 'postgres';
+  const needle = query.q?.trim() ? foldForSearch(query.q.trim()) : '';
+  const withNames = needle !== '' || query.sort.column === 'name';
+  // The sort name is the display name folded as the needle is: a plain substring test, no pattern.
+  const matches = needle ? (pg ? sql<boolean>`strpos(k.sort_name, ${needle}) > 0` : sql<boolean>`instr(k.sort_name, ${needle}) > 0`) : sql<boolean>`1 = 1`;
+  // Text in code-unit order on both databases (ids and folded names); ties by contact id.
+  const bytes = (column: string) => (pg ? sql`${sql.ref(column)} collate "C"` : sql.ref(column));
+  const dir = query.sort.direction === 'desc' ? sql`desc` : sql`asc`;
+  const order = (t: string) => sql`${query.sort.column === 'name' ? bytes(`${t}.sort_name`) : sql.ref(`${t}.${query.sort.column}`)} ${dir}, ${bytes(`${t}.payer_id`)} asc`;
+  const inBucket = (when: RawBuilder<boolean>) => sql`sum(case when ${when} then o.open else 0 end)`;
+  const buckets: Record<AgeingBucket, RawBuilder<unknown>> = {
+    current: inBucket(sql<boolean>`o.due_date is null or o.due_date >= ${c.current}`),
+    days1to30: inBucket(sql<boolean>`o.due_date < ${c.current} and o.due_date >= ${c.days30}`),
+    days31to60: inBucket(sql<boolean>`o.due_date < ${c.days30} and o.due_date >= ${c.days60}`),
+    days61to90: inBucket(sql<boolean>`o.due_date < ${c.days60} and o.due_date >= ${c.days90}`),
+    over90: inBucket(sql<boolean>`o.due_date < ${c.days90}`),
+  };
+  const { rows } = await sql<Raw>`
+    with o as (
+      select invoice.payer_id, invoice.due_date, invoice.total_minor - coalesce(a.s, 0) + coalesce(cn.s, 0) as open
+      from invoice
+      left join (
+        select pa.invoice_id, cast(sum(pa.amount_minor) as bigint) as s
+        from payment_allocation pa
+        where (select e.entry_date from ledger_entry e where e.id = pa.entry_id) <= ${at}
+        group by pa.invoice_id
+      ) a on a.invoice_id = invoice.id
+      left join (
+        select cr.credits_invoice_id, cast(sum(cr.total_minor) as bigint) as s
+        from invoice cr
+        where cr.credits_invoice_id is not null and cr.kind = 'credit_note' and cr.status = 'issued' and cr.issue_date <= ${at}
+        group by cr.credits_invoice_id
+      ) cn on cn.credits_invoice_id = invoice.id
+      where invoice.kind = 'invoice' and invoice.issue_date <= ${at}
+        and (invoice.status in ('issued', 'paid') or (invoice.status = 'void' and substr(invoice.voided_at, 1, 10) > ${at}))
+        ${query.contactId ? sql`and invoice.payer_id = ${query.contactId}` : sql``}
+    ),
+    per as materialized (
+      select o.payer_id,
+        ${sql.join(AGEING_BUCKETS.map((b) => sql`${buckets[b]} as ${sql.ref(b)}`))},
+        sum(o.open) as total,
+        count(*) as invoices,
+        min(case when o.open > 0 then o.due_date end) as oldest
+      from o
+      where o.open <> 0
+      group by o.payer_id
+      having ${sql.join(AGEING_BUCKETS.map((b) => sql`${buckets[b]} <> 0`), sql` or `)}
+    )${withNames ? sql`,
+    named as materialized (select per.*, contact.sort_name from per inner join contact on contact.id = per.payer_id)` : sql``}
+    select x.* from (
+      select 'T' as kind, null as payer_id, null as name, null as sort_name, sum(k.invoices) as invoices, null as oldest,
+        ${sql.join([...AGEING_BUCKETS, 'total'].map((b) => sql`sum(${sql.ref(`k.${b}`)}) as ${sql.ref(b)}`))},
+        count(*) as contacts, sum(case when ${matches} then 1 else 0 end) as matching
+      from ${withNames ? sql`named` : sql`per`} k
+      union all
+      select 'R', p.payer_id, contact.display_name, p.sort_name, p.invoices, p.oldest, ${sql.join([...AGEING_BUCKETS, 'total'].map((b) => sql.ref(`p.${b}`)))}, null, null
+      from (
+        select k.*${withNames ? sql`` : sql`, null as sort_name`}
+        from ${withNames ? sql`named` : sql`per`} k
+        where ${matches}
+        order by ${order('k')}
+        limit ${query.pageSize} offset ${(query.page - 1) * query.pageSize}
+      ) p
+      inner join contact on contact.id = p.payer_id
+    ) x
+    order by x.kind desc, ${order('x')}`.execute(db);
+  // The totals row comes first and is always there (an aggregate without GROUP BY gives one row, its sums null when nobody owes anything).
+  const [t, ...page] = rows;
+  const money = (r: Raw): AgeingAmounts => ({
+    current: toBigInt(r.current),
+    days1to30: toBigInt(r.days1to30),
+    days31to60: toBigInt(r.days31to60),
+    days61to90: toBigInt(r.days61to90),
+    over90: toBigInt(r.over90),
+    total: toBigInt(r.total),
   });
-  const start = (query.page - 1) * query.pageSize;
-  return { at, currency, totals, items: rows.slice(start, start + query.pageSize), page: query.page, pageSize: query.pageSize, total: rows.length };
+  return {
+    at,
+    currency,
+    totals: { ...money(t!), invoices: toNumber(t!.invoices), contacts: toNumber(t!.contacts) },
+    items: page.map((r) => ({ contactId: r.payer_id!, name: r.name!, invoices: toNumber(r.invoices), oldestDueDate: r.oldest, ...money(r) })),
+    page: query.page,
+    pageSize: query.pageSize,
+    total: toNumber(t!.matching),
+  };
 };

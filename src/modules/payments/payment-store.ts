@@ -1,5 +1,5 @@
-import { sql, type Kysely, type RawBuilder } from 'kysely';
-import { dbKind, lockResource, toBigInt, toNumber } from '../../db/database.ts';
+import { CompiledQuery, sql, type Kysely, type RawBuilder } from 'kysely';
+import { dbKind, toBigInt, toNumber } from '../../db/database.ts';
 import { insertRows } from '../../db/bulk.ts';
 import type { DB, PaymentTable } from '../../db/schema.ts';
 import { conflict, notFound, validation } from '../../kernel/app-error.ts';
@@ -7,7 +7,8 @@ import type { Clock } from '../../kernel/clock.ts';
 import { newId } from '../../kernel/ids.ts';
 import { money, parseMoney, toDecimalString, type Money } from '../../kernel/money.ts';
 import { foldForSearch } from '../contacts/index.ts';
-import { getSettings } from '../settings/index.ts';
+import type { LedgerRoles } from '../ledger/index.ts';
+import { getSettings, type SettingValues } from '../settings/index.ts';
 import { changeSubscriptionStatusInTx } from '../subscriptions/index.ts';
 import type { OpenItem } from './allocation.ts';
 import { statusAfter, type Allocation, type AllocationKind, type ChangedBy, type LedgerEntryView, type Payment, type PaymentKind, type PaymentMethod, type PaymentStatus, type PaymentSummary } from './payment.ts';
@@ -59,8 +60,10 @@ export interface PaymentSettings {
   writeoffLimitMinor: bigint;
 }
 
-export const loadPaymentSettings = async (db: Db): Promise<PaymentSettings> => {
-  const s = await getSettings(db);
+export const loadPaymentSettings = async (db: Db): Promise<PaymentSettings> => paymentSettingsOf(await getSettings(db));
+
+/** The payment settings out of settings already read (`getSettings`), so a use case reads them once. */
+export const paymentSettingsOf = (s: SettingValues): PaymentSettings => {
   const currency = s['organization.currency'];
   const minorOf = (text: string) => parseMoney(text, currency).minor;
   return {
@@ -78,14 +81,30 @@ export const loadPaymentSettings = async (db: Db): Promise<PaymentSettings> => {
   };
 };
 
+/**
+ * The ledger's account roles out of settings already read, for `postEntries(…, { roles })`: the
+ * same mapping as the ledger's `loadRoles`, without reading the settings a second time.
+ */
+export const ledgerRolesOf = (s: SettingValues): LedgerRoles => ({
+  ar: s['ledger.ar_account'],
+  bank: s['ledger.bank_account'],
+  cash: s['ledger.cash_account'],
+  vat: s['ledger.vat_account'],
+  credit: s['ledger.credit_account'],
+  miscSales: s['ledger.misc_sales_account'],
+  fee: s['ledger.fee_account'],
+  writeoff: s['ledger.writeoff_account'],
+  invoicePosting: s['ledger.invoice_posting'] === 'held' ? 'held' : 'immediate',
+});
+
 export const moneyAccount = (accounts: PaymentAccounts, method: string): string => (method === 'cash' ? accounts.cash : accounts.bank);
 
 /** A contact that can pay: it exists and is not erased. */
-export const loadPayer = async (db: Db, contactId: string, field = 'contactId'): Promise<{ id: string; name: string }> => {
-  const row = await db.selectFrom('contact').select(['id', 'display_name', 'erased_at']).where('id', '=', contactId).executeTakeFirst();
+export const loadPayer = async (db: Db, contactId: string, field = 'contactId'): Promise<{ id: string; name: string; memberNumber: number | null }> => {
+  const row = await db.selectFrom('contact').select(['id', 'display_name', 'erased_at', 'member_number']).where('id', '=', contactId).executeTakeFirst();
   if (!row) throw validation(`No contact has the id ${contactId}.`, { field });
   if (row.erased_at) throw validation(`${row.display_name} has been erased; no payments can be recorded for them.`, { field });
-  return { id: row.id, name: row.display_name };
+  return { id: row.id, name: row.display_name, memberNumber: row.member_number === null ? null : toNumber(row.member_number) };
 };
 
 // ---- invoices as payments see them
@@ -150,11 +169,15 @@ const invoiceRows = (db: Db) =>
  * invoice run one after the other. With `tryLocks`, returns false instead of waiting when one is held.
  */
 export const lockInvoices = async (tx: Db, invoiceIds: readonly string[], opts: { tryLocks?: boolean } = {}): Promise<boolean> => {
-  for (const id of [...new Set(invoiceIds)].sort()) {
-    if (opts.tryLocks) {
-      if (!(await tryLockResource(tx, `invoice:${id}`))) return false;
-    } else await lockResource(tx, `invoice:${id}`);
+  const sorted = [...new Set(invoiceIds)].sort();
+  if (!sorted.length || dbKind(tx) !== 'postgres') return true; // SQLite has one writer: nothing to wait for.
+  if (opts.tryLocks) {
+    for (const id of sorted) if (!(await tryLockResource(tx, `invoice:${id}`))) return false;
+    return true;
   }
+  // One statement takes the locks one after another in the array's (id) order, as one statement per
+  // invoice would, with one round trip.
+  await sql`select pg_advisory_xact_lock(hashtext(s.name)) from (select t.name from unnest(${sorted.map((id) => `invoice:${id}`)}::text[]) with ordinality as t(name, n) order by t.n) s`.execute(tx);
   return true;
 };
 
@@ -220,31 +243,56 @@ export interface InvoiceTransition {
  * is still as read: not voided, and its paid sum unchanged (writers of paid_minor hold the payer's
  * lock; on PostgreSQL a concurrent void holds the row, and this waits for it, then fails with 409).
  * Other changes to the row (the send count) do not get in the way. Call before posting to the ledger, so a concurrent void that holds the
- * invoice and waits for the ledger cannot deadlock with this transaction.
+ * invoice and waits for the ledger cannot deadlock with this transaction. One statement for up to
+ * 200 invoices, in id order.
  */
 export const applyInvoiceChanges = async (tx: Db, clock: Clock, rows: ReadonlyMap<string, InvoiceRow>, changes: readonly InvoiceChange[]): Promise<InvoiceTransition[]> => {
   const byInvoice = new Map<string, bigint>();
   for (const c of changes) byInvoice.set(c.invoiceId, (byInvoice.get(c.invoiceId) ?? 0n) + c.deltaMinor);
   const now = clock.now().toISOString();
   const out: InvoiceTransition[] = [];
+  const updates: { row: InvoiceRow; paid: bigint; status: 'issued' | 'paid' }[] = [];
   for (const [invoiceId, delta] of [...byInvoice].sort(([a], [b]) => (a < b ? -1 : 1))) {
     if (delta === 0n) continue;
     const row = rows.get(invoiceId)!;
     const paid = row.paidMinor + delta;
     const status = statusAfter(row.totalMinor - paid - row.creditedMinor, paid);
-    const res = await tx
-      .updateTable('invoice')
-      .set({ paid_minor: paid.toString(), status, updated_at: now, version: sql<number>`version + 1` })
-      .where('id', '=', invoiceId)
-      .where('status', 'in', ['issued', 'paid'])
-      .where('paid_minor', '=', row.paidMinor.toString())
-      .executeTakeFirst();
-    if (Number(res.numUpdatedRows) !== 1) {
-      throw conflict(`Invoice ${row.number ?? invoiceId} changed while the payment was being recorded (voided, credited or paid at the same moment). Nothing was saved; try again.`);
-    }
-    if (status !== row.status) out.push({ invoiceId, number: row.number, from: row.status, to: status });
+    updates.push({ row, paid, status });
   }
+  for (let i = 0; i < updates.length; i += INVOICE_UPDATE_CHUNK) {
+    const chunk = updates.slice(i, i + INVOICE_UPDATE_CHUNK);
+    const { rows: done } = await tx.executeQuery<{ id: string }>(
+      CompiledQuery.raw(invoiceUpdateText(dbKind(tx), chunk.length), [...chunk.flatMap((u) => [u.row.invoiceId, u.paid.toString(), u.status, u.row.paidMinor.toString()]), now]),
+    );
+    if (done.length !== chunk.length) {
+      const updated = new Set(done.map((r) => r.id));
+      const row = chunk.find((u) => !updated.has(u.row.invoiceId))!.row;
+      throw conflict(`Invoice ${row.number ?? row.invoiceId} changed while the payment was being recorded (voided, credited or paid at the same moment). Nothing was saved; try again.`);
+    }
+  }
+  for (const u of updates) if (u.status !== u.row.status) out.push({ invoiceId: u.row.invoiceId, number: u.row.number, from: u.row.status, to: u.status });
   return out;
+};
+
+const INVOICE_UPDATE_CHUNK = 200;
+const invoiceUpdateTexts = new Map<string, string>();
+
+/**
+ * `update invoice … from (values …)` for n invoices: the new paid sum and status of each, only
+ * where the invoice is still issued or paid and its paid sum is what was read; returns the ids
+ * updated. One statement per call instead of one per invoice.
+ */
+const invoiceUpdateText = (kind: 'sqlite' | 'postgres', n: number): string => {
+  const key = `${kind}:${n}`;
+  let text = invoiceUpdateTexts.get(key);
+  if (!text) {
+    // Parameters in the order they appear (SQLite numbers "?" that way): the values, then the time.
+    const p = (i: number, cast = '') => (kind === 'postgres' ? `$${i}${cast}` : '?');
+    const values = Array.from({ length: n }, (_, k) => `(${p(1 + k * 4)}, ${p(2 + k * 4, '::bigint')}, ${p(3 + k * 4)}, ${p(4 + k * 4, '::bigint')})`).join(', ');
+    text = `with v(id, paid, status, expected) as (values ${values}) update invoice set paid_minor = v.paid, status = v.status, updated_at = ${p(4 * n + 1)}, version = invoice.version + 1 from v where invoice.id = v.id and invoice.status in ('issued', 'paid') and invoice.paid_minor = v.expected returning invoice.id`;
+    invoiceUpdateTexts.set(key, text);
+  }
+  return text;
 };
 
 export interface NewAllocation {
@@ -257,9 +305,12 @@ export interface NewAllocation {
 
 const ALLOCATION_COLUMNS = ['id', 'invoice_id', 'payment_id', 'kind', 'amount_minor', 'entry_id', 'created_by', 'created_at'] as const;
 
-export const insertAllocations = async (tx: Db, clock: Clock, createdBy: string, rows: readonly NewAllocation[]): Promise<string[]> => {
-  const nowMs = clock.now().getTime();
-  const now = clock.now().toISOString();
+/** Inserts allocation rows (created now, or at `at`: a caller that shows the rows it wrote passes its own time) and returns their ids, in order. */
+export const insertAllocations = async (tx: Db, clock: Clock, createdBy: string, rows: readonly NewAllocation[], at?: Date): Promise<string[]> => {
+  if (!rows.length) return [];
+  const when = at ?? clock.now();
+  const nowMs = when.getTime();
+  const now = when.toISOString();
   const ids = rows.map(() => newId(nowMs));
   await insertRows(
     tx,
@@ -344,16 +395,16 @@ export const moveSubscriptions = async (tx: Db, clock: Clock, by: ChangedBy, tra
   const reopened = transitions.filter((t) => t.from === 'paid' && t.to === 'issued').map((t) => t.invoiceId);
   if (!paid.length && !reopened.length) return [];
   const ids = [...paid, ...reopened];
+  // The lines with a subscription, and each subscription as it is now, in one query.
   const lines = await tx
-    .selectFrom('invoice_line')
-    .select(['invoice_id', 'subscription_id', 'period_end'])
-    .where(inList(tx, 'invoice_id', ids))
-    .where('subscription_id', 'is not', null)
+    .selectFrom('invoice_line as l')
+    .innerJoin('subscription as s', 's.id', 'l.subscription_id')
+    .select(['l.invoice_id', 'l.subscription_id', 'l.period_end', 's.status', 's.paid_through'])
+    .where(inList(tx, 'l.invoice_id', ids))
     .execute();
   if (!lines.length) return [];
   const numberOf = new Map(transitions.map((t) => [t.invoiceId, t.number]));
-  const subIds = [...new Set(lines.map((l) => l.subscription_id!))];
-  const subs = new Map((await tx.selectFrom('subscription').select(['id', 'status', 'paid_through']).where(inList(tx, 'id', subIds)).execute()).map((s) => [s.id, s]));
+  const subs = new Map(lines.map((l) => [l.subscription_id!, { id: l.subscription_id!, status: l.status, paid_through: l.paid_through }]));
   const moves = new Map<string, SubscriptionMove>();
   const now = clock.now().toISOString();
   const paidSet = new Set(paid);
