@@ -470,6 +470,8 @@ export const benchBilling = async (bdb: BenchDatabase, size: number, opts: { bat
   const r = run.value;
   const batches = Math.ceil(r.payers / batchSize);
 
+  // Fresh statistics (not timed): reading the run's rows back page by page must not scan.
+  await sql`analyze`.execute(db);
   const floor = await measureFloor(db, runTables(auditSeqBefore), batches, bdb.url);
   // The run also moved the recurring and queued charges' cursors (not in the floor: a few hundred rows).
   const written = floor.rows + generated.recurring + generated.queued;

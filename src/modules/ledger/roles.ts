@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { DB } from '../../db/schema.ts';
-import { getSettings } from '../settings/index.ts';
+import { getSettings, type SettingValues } from '../settings/index.ts';
 
 /** Which account plays which part (settings ledger.*; defaults are the seeded chart). */
 export interface LedgerRoles {
@@ -27,20 +27,20 @@ export const ROLE_SETTINGS = {
   writeoff: 'ledger.writeoff_account',
 } as const;
 
-export const loadRoles = async (db: Kysely<DB>): Promise<LedgerRoles> => {
-  const s = await getSettings(db);
-  return {
-    ar: s['ledger.ar_account'],
-    bank: s['ledger.bank_account'],
-    cash: s['ledger.cash_account'],
-    vat: s['ledger.vat_account'],
-    credit: s['ledger.credit_account'],
-    miscSales: s['ledger.misc_sales_account'],
-    fee: s['ledger.fee_account'],
-    writeoff: s['ledger.writeoff_account'],
-    invoicePosting: s['ledger.invoice_posting'] === 'held' ? 'held' : 'immediate',
-  };
-};
+/** The roles out of settings already read (one read serves a whole use case). */
+export const rolesOf = (s: SettingValues): LedgerRoles => ({
+  ar: s['ledger.ar_account'],
+  bank: s['ledger.bank_account'],
+  cash: s['ledger.cash_account'],
+  vat: s['ledger.vat_account'],
+  credit: s['ledger.credit_account'],
+  miscSales: s['ledger.misc_sales_account'],
+  fee: s['ledger.fee_account'],
+  writeoff: s['ledger.writeoff_account'],
+  invoicePosting: s['ledger.invoice_posting'] === 'held' ? 'held' : 'immediate',
+});
+
+export const loadRoles = async (db: Kysely<DB>): Promise<LedgerRoles> => rolesOf(await getSettings(db));
 
 /** The setting that names `code` for a role, if any (such an account cannot be archived or deleted). */
 export const roleOf = (roles: LedgerRoles, code: string): string | undefined =>

@@ -1,21 +1,18 @@
 import { CompiledQuery, sql, type Kysely, type RawBuilder } from 'kysely';
 import { dbKind, toBigInt, toNumber } from '../../db/database.ts';
-import { insertRows } from '../../db/bulk.ts';
+import { inList, insertRows } from '../../db/bulk.ts';
 import type { DB, PaymentTable } from '../../db/schema.ts';
 import { conflict, notFound, validation } from '../../kernel/app-error.ts';
 import type { Clock } from '../../kernel/clock.ts';
 import { newId } from '../../kernel/ids.ts';
 import { money, parseMoney, toDecimalString, type Money } from '../../kernel/money.ts';
 import { foldForSearch } from '../contacts/index.ts';
-import type { LedgerRoles } from '../ledger/index.ts';
 import { getSettings, type SettingValues } from '../settings/index.ts';
 import { changeSubscriptionStatusInTx } from '../subscriptions/index.ts';
 import type { OpenItem } from './allocation.ts';
 import { statusAfter, type Allocation, type AllocationKind, type ChangedBy, type LedgerEntryView, type Payment, type PaymentKind, type PaymentMethod, type PaymentStatus, type PaymentSummary } from './payment.ts';
 
 type Db = Kysely<DB>;
-
-import { inList } from '../../db/bulk.ts';
 
 export { inList };
 
@@ -80,22 +77,6 @@ export const paymentSettingsOf = (s: SettingValues): PaymentSettings => {
     writeoffLimitMinor: minorOf(s['payments.writeoff_limit']),
   };
 };
-
-/**
- * The ledger's account roles out of settings already read, for `postEntries(…, { roles })`: the
- * same mapping as the ledger's `loadRoles`, without reading the settings a second time.
- */
-export const ledgerRolesOf = (s: SettingValues): LedgerRoles => ({
-  ar: s['ledger.ar_account'],
-  bank: s['ledger.bank_account'],
-  cash: s['ledger.cash_account'],
-  vat: s['ledger.vat_account'],
-  credit: s['ledger.credit_account'],
-  miscSales: s['ledger.misc_sales_account'],
-  fee: s['ledger.fee_account'],
-  writeoff: s['ledger.writeoff_account'],
-  invoicePosting: s['ledger.invoice_posting'] === 'held' ? 'held' : 'immediate',
-});
 
 export const moneyAccount = (accounts: PaymentAccounts, method: string): string => (method === 'cash' ? accounts.cash : accounts.bank);
 

@@ -6,7 +6,7 @@ import { conflict, validation } from '../../kernel/app-error.ts';
 import { newId } from '../../kernel/ids.ts';
 import { money, toDecimalString } from '../../kernel/money.ts';
 import { recordAudit } from '../audit/index.ts';
-import { postEntries, type NewEntry, type PostedRef } from '../ledger/index.ts';
+import { postEntries, rolesOf, type NewEntry, type PostedRef } from '../ledger/index.ts';
 import { queueReceiptMail } from '../documents/index.ts';
 import { getSettings } from '../settings/index.ts';
 import { allocateChosen, allocateOldestFirst, type AllocationPlan } from './allocation.ts';
@@ -27,7 +27,6 @@ import {
   getPayment,
   inList,
   insertAllocations,
-  ledgerRolesOf,
   loadPayer,
   loadUnsettledInvoices,
   moneyAccount,
@@ -161,7 +160,7 @@ export const recordPayment = async (deps: PaymentDeps, by: ChangedBy, input: Rec
         ...(plan.restMinor > 0n ? [{ account: accounts.credit, creditMinor: plan.restMinor, contactId: payer.id }] : []),
       ],
     };
-    const [posted] = await postEntries(tx, deps, createdBy, [entry], { roles: ledgerRolesOf(all) });
+    const [posted] = await postEntries(tx, deps, createdBy, [entry], { roles: rolesOf(all) });
     const newAllocations = plan.allocations.map((a) => ({ invoiceId: a.invoiceId, paymentId: id, kind: 'payment' as const, amountMinor: a.amountMinor, entryId: posted!.id }));
     const allocationIds = await insertAllocations(tx, deps.clock, createdBy, newAllocations, at);
     const moves = await moveSubscriptions(tx, deps.clock, by, transitions);
