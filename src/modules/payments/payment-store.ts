@@ -78,6 +78,42 @@ export const paymentSettingsOf = (s: SettingValues): PaymentSettings => {
   };
 };
 
+/** A new payment row (receipt or refund), recorded now. */
+export const newPaymentRow = (p: {
+  id: string;
+  kind: 'receipt' | 'refund';
+  number: number;
+  contactId: string;
+  on: string;
+  amountMinor: bigint;
+  currency: string;
+  method: string;
+  reference: string | null;
+  note: string | null;
+  externalId: string | null;
+  createdBy: string;
+  now: string;
+}) => ({
+  id: p.id,
+  kind: p.kind,
+  number: p.number,
+  contact_id: p.contactId,
+  received_on: p.on,
+  amount_minor: p.amountMinor.toString(),
+  currency: p.currency,
+  method: p.method,
+  reference: p.reference,
+  note: p.note,
+  status: 'recorded',
+  reversed_on: null,
+  reversal_reason: null,
+  external_id: p.externalId,
+  created_by: p.createdBy,
+  version: 1,
+  created_at: p.now,
+  updated_at: p.now,
+});
+
 export const moneyAccount = (accounts: PaymentAccounts, method: string): string => (method === 'cash' ? accounts.cash : accounts.bank);
 
 /** A contact that can pay: it exists and is not erased. */

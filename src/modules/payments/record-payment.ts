@@ -30,6 +30,7 @@ import {
   loadPayer,
   loadUnsettledInvoices,
   moneyAccount,
+  newPaymentRow,
   moveSubscriptions,
   payerLock,
   paymentSettingsOf,
@@ -126,26 +127,7 @@ export const recordPayment = async (deps: PaymentDeps, by: ChangedBy, input: Rec
     const id = newId(at.getTime());
     const now = at.toISOString();
     const createdBy = actorName(by);
-    const row = {
-      id,
-      kind: 'receipt',
-      number,
-      contact_id: payer.id,
-      received_on: receivedOn,
-      amount_minor: amountMinor.toString(),
-      currency,
-      method,
-      reference,
-      note,
-      status: 'recorded',
-      reversed_on: null,
-      reversal_reason: null,
-      external_id: externalId,
-      created_by: createdBy,
-      version: 1,
-      created_at: now,
-      updated_at: now,
-    };
+    const row = newPaymentRow({ id, kind: 'receipt', number, contactId: payer.id, on: receivedOn, amountMinor, currency, method, reference, note, externalId, createdBy, now });
     await tx.insertInto('payment').values(row).execute();
     const entry: NewEntry = {
       date: receivedOn,

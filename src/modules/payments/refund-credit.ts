@@ -8,7 +8,7 @@ import { orgToday } from '../catalog/index.ts';
 import { postEntries } from '../ledger/index.ts';
 import { applyCustomerCreditInTx } from './apply-credit.ts';
 import { assertMethod, assertPaymentDate, assertPositiveAmount, optionalNote, optionalText, REFUND_SEQUENCE, type ChangedBy, type Payment, type PaymentDeps } from './payment.ts';
-import { customerCredit, getPayment, loadPayer, loadPaymentSettings, moneyAccount, payerLock, paymentSnapshot } from './payment-store.ts';
+import { customerCredit, getPayment, loadPayer, loadPaymentSettings, moneyAccount, newPaymentRow, payerLock, paymentSnapshot } from './payment-store.ts';
 import { actorName } from './record-payment.ts';
 
 export interface RefundInput {
@@ -56,26 +56,7 @@ export const refundCredit = async (deps: PaymentDeps, by: ChangedBy, input: Refu
     const now = deps.clock.now().toISOString();
     await tx
       .insertInto('payment')
-      .values({
-        id,
-        kind: 'refund',
-        number,
-        contact_id: payer.id,
-        received_on: paidOn,
-        amount_minor: amountMinor.toString(),
-        currency,
-        method,
-        reference,
-        note,
-        status: 'recorded',
-        reversed_on: null,
-        reversal_reason: null,
-        external_id: null,
-        created_by: actorName(by),
-        version: 1,
-        created_at: now,
-        updated_at: now,
-      })
+      .values(newPaymentRow({ id, kind: 'refund', number, contactId: payer.id, on: paidOn, amountMinor, currency, method, reference, note, externalId: null, createdBy: actorName(by), now }))
       .execute();
     await postEntries(tx, deps, actorName(by), [
       {
