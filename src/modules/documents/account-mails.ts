@@ -12,6 +12,7 @@ import { formatter, paymentMethodText, type Formatter } from './format.ts';
 import { renderMailText } from './mail-template.ts';
 import { loadOrganization, organizationFrom, organizationValues, type OrganizationProfile } from './organization.ts';
 import { mailTemplateText } from './template-store.ts';
+import { openAmountOf } from '../invoices/open-amount.ts';
 
 /**
  * The e-mails about an account that carry no document: the receipt when a payment is recorded,
@@ -23,7 +24,7 @@ type Db = Kysely<DB>;
 
 /** What a contact still owes on its invoices (open amounts), for {{account.amountDue}}. */
 const openTotal = async (db: Db, contactId: string): Promise<bigint> => {
-  const { rows } = await sql<{ s: string | number | null }>`select sum(i.total_minor - i.paid_minor + coalesce((select sum(c.total_minor) from invoice c where c.credits_invoice_id = i.id and c.kind = 'credit_note' and c.status = 'issued'), 0)) as s
+  const { rows } = await sql<{ s: string | number | null }>`select sum(${openAmountOf('i')}) as s
     from invoice i where i.payer_id = ${contactId} and i.kind = 'invoice' and i.status = 'issued'`.execute(db);
   const s = toBigInt(rows[0]?.s);
   return s > 0n ? s : 0n;

@@ -3,6 +3,7 @@ import { ilike, toBigInt, toNumber } from '../../db/database.ts';
 import type { DB } from '../../db/schema.ts';
 import { notFound, validation } from '../../kernel/app-error.ts';
 import { money, type Money } from '../../kernel/money.ts';
+import { openAmountOf } from '../invoices/open-amount.ts';
 
 export interface DeliveryItem {
   id: string;
@@ -99,7 +100,7 @@ export interface SentReportQuery {
 
 export const SENT_REPORT_SORTS = ['name', 'open', 'oldest_due', 'last_sent'] as const;
 
-const openExpr = sql`(i.total_minor - i.paid_minor + coalesce((select sum(c.total_minor) from invoice c where c.credits_invoice_id = i.id and c.kind = 'credit_note' and c.status = 'issued'), 0))`;
+const openExpr = openAmountOf('i');
 
 /**
  * Contacts with unpaid invoices, by how many times they have been sent (seed 001: "a list of

@@ -35,47 +35,45 @@ export const MAX_TITLE = 60;
 export const MAX_BLOCK = 2000;
 export const MAX_FOOTER = 500;
 
-const ORG_VARIABLES: TemplateVariable[] = [
+/** Variables shared by the documents and the e-mails that carry them (mail-template.ts). */
+export const ORG_VARIABLES: TemplateVariable[] = [
   { name: 'organization.name', description: 'The organization name (setting organization.name)', example: 'Oslo Makerspace' },
   { name: 'organization.address', description: 'The organization address on one line', example: 'Storgata 1, 0155 Oslo' },
   { name: 'organization.orgNumber', description: 'The organization number', example: '912 345 678' },
   { name: 'organization.vatNumber', description: 'The VAT number', example: 'NO 912 345 678 MVA' },
   { name: 'organization.bankAccount', description: 'The bank account payments go to (setting organization.bank_account)', example: '1234.56.78903' },
-  { name: 'organization.email', description: 'The billing e-mail address', example: 'faktura@makerspace.example' },
+  { name: 'organization.email', description: 'The billing e-mail address (replies go there)', example: 'faktura@makerspace.example' },
 ];
-const PAYER_VARIABLES: TemplateVariable[] = [
-  { name: 'payer.name', description: 'The payer’s name', example: 'Ødegård, Åse' },
+export const PAYER_VARIABLES: TemplateVariable[] = [
+  { name: 'payer.name', description: 'The payer’s name (a person or an organization)', example: 'Ødegård, Åse' },
   { name: 'payer.memberNumber', description: 'The payer’s member number', example: '1001' },
+];
+export const INVOICE_VARIABLES: TemplateVariable[] = [
+  { name: 'invoice.number', description: 'The invoice number', example: '10001' },
+  { name: 'invoice.issueDate', description: 'The invoice date', example: '15.01.2026' },
+  { name: 'invoice.dueDate', description: 'The due date', example: '29.01.2026' },
+  { name: 'invoice.total', description: 'The invoice total with VAT', example: '1 234,50 kr' },
+  { name: 'invoice.amountDue', description: 'What is still to pay', example: '1 234,50 kr' },
+  { name: 'invoice.paymentReference', description: 'The KID or RF reference to quote when paying', example: '0000100016' },
+];
+export const CREDIT_NOTE_VARIABLES: TemplateVariable[] = [
+  { name: 'creditNote.number', description: 'The credit note number', example: '10002' },
+  { name: 'creditNote.issueDate', description: 'The credit note date', example: '20.01.2026' },
+  { name: 'creditNote.total', description: 'The amount credited', example: '450,00 kr' },
+  { name: 'creditNote.invoiceNumber', description: 'The number of the invoice it corrects', example: '10001' },
+  { name: 'creditNote.reason', description: 'Why it was issued', example: 'Membership cancelled' },
+];
+export const STATEMENT_VARIABLES: TemplateVariable[] = [
+  { name: 'statement.date', description: 'The statement date', example: '31.01.2026' },
+  { name: 'statement.balance', description: 'The balance at the statement date (negative: in the payer’s favour)', example: '784,50 kr' },
+  { name: 'statement.amountDue', description: 'What is to pay (the balance, when positive)', example: '784,50 kr' },
 ];
 
 /** The variables each kind of document may use in its texts (documented in the editor). */
 export const DOCUMENT_VARIABLES: Record<DocumentKind, TemplateVariable[]> = {
-  invoice: [
-    ...ORG_VARIABLES,
-    ...PAYER_VARIABLES,
-    { name: 'invoice.number', description: 'The invoice number', example: '10001' },
-    { name: 'invoice.issueDate', description: 'The invoice date', example: '15.01.2026' },
-    { name: 'invoice.dueDate', description: 'The due date', example: '29.01.2026' },
-    { name: 'invoice.total', description: 'The invoice total with VAT', example: '1 234,50 kr' },
-    { name: 'invoice.amountDue', description: 'What is still to pay', example: '1 234,50 kr' },
-    { name: 'invoice.paymentReference', description: 'The KID or RF reference to quote', example: '0000100016' },
-  ],
-  credit_note: [
-    ...ORG_VARIABLES,
-    ...PAYER_VARIABLES,
-    { name: 'creditNote.number', description: 'The credit note number', example: '10002' },
-    { name: 'creditNote.issueDate', description: 'The credit note date', example: '20.01.2026' },
-    { name: 'creditNote.total', description: 'The amount credited', example: '450,00 kr' },
-    { name: 'creditNote.invoiceNumber', description: 'The number of the invoice it corrects', example: '10001' },
-    { name: 'creditNote.reason', description: 'Why it was issued', example: 'Membership cancelled' },
-  ],
-  statement: [
-    ...ORG_VARIABLES,
-    ...PAYER_VARIABLES,
-    { name: 'statement.date', description: 'The statement date', example: '31.01.2026' },
-    { name: 'statement.balance', description: 'The balance at the statement date', example: '784,50 kr' },
-    { name: 'statement.amountDue', description: 'What is to pay (the balance, when positive)', example: '784,50 kr' },
-  ],
+  invoice: [...ORG_VARIABLES, ...PAYER_VARIABLES, ...INVOICE_VARIABLES],
+  credit_note: [...ORG_VARIABLES, ...PAYER_VARIABLES, ...CREDIT_NOTE_VARIABLES],
+  statement: [...ORG_VARIABLES, ...PAYER_VARIABLES, ...STATEMENT_VARIABLES],
 };
 
 const DEFAULT_TEXTS: Record<DocumentKind, Record<DocumentLanguage, Pick<DocumentTemplateContent, 'introText' | 'paymentTerms' | 'footer'>>> = {

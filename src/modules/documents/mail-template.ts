@@ -1,4 +1,5 @@
 import { validation } from '../../kernel/app-error.ts';
+import { CREDIT_NOTE_VARIABLES, INVOICE_VARIABLES, ORG_VARIABLES, PAYER_VARIABLES, STATEMENT_VARIABLES } from './document-template.ts';
 import { DOCUMENT_LANGUAGES, type DocumentLanguage } from './format.ts';
 import { assertNoProblems, fillTemplate, templateProblems, type TemplateProblem, type TemplateVariable } from './template-text.ts';
 
@@ -19,44 +20,17 @@ export interface MailTemplateText {
 export const MAX_SUBJECT = 200;
 export const MAX_BODY = 10_000;
 
-const ORG: TemplateVariable[] = [
-  { name: 'organization.name', description: 'The organization name', example: 'Oslo Makerspace' },
-  { name: 'organization.email', description: 'The billing e-mail address (replies go there)', example: 'faktura@makerspace.example' },
-  { name: 'organization.bankAccount', description: 'The bank account payments go to', example: '1234.56.78903' },
-];
+// E-mails know the organization's name, e-mail and bank account, not its address or numbers.
+const ORG = ORG_VARIABLES.filter((v) => ['organization.name', 'organization.email', 'organization.bankAccount'].includes(v.name));
 const RECIPIENT: TemplateVariable = { name: 'recipient.name', description: 'The name of the person the message is addressed to (for an organization: its contact person)', example: 'Åse Ødegård' };
-const PAYER: TemplateVariable[] = [
-  { name: 'payer.name', description: 'The payer’s name (a person or an organization)', example: 'Ødegård, Åse' },
-  { name: 'payer.memberNumber', description: 'The payer’s member number', example: '1001' },
-];
+const ABOUT_PAYER = [...ORG, RECIPIENT, ...PAYER_VARIABLES];
 
 /** The variables of each e-mail, with what they hold and an example for previews. */
 export const MAIL_VARIABLES: Record<MailTemplateKey, TemplateVariable[]> = {
-  invoice: [
-    ...ORG,
-    RECIPIENT,
-    ...PAYER,
-    { name: 'invoice.number', description: 'The invoice number', example: '10001' },
-    { name: 'invoice.issueDate', description: 'The invoice date', example: '15.01.2026' },
-    { name: 'invoice.dueDate', description: 'The due date', example: '29.01.2026' },
-    { name: 'invoice.total', description: 'The invoice total with VAT', example: '1 234,50 kr' },
-    { name: 'invoice.amountDue', description: 'What is still to pay', example: '1 234,50 kr' },
-    { name: 'invoice.paymentReference', description: 'The KID or RF reference to quote when paying', example: '0000100016' },
-  ],
-  credit_note: [
-    ...ORG,
-    RECIPIENT,
-    ...PAYER,
-    { name: 'creditNote.number', description: 'The credit note number', example: '10002' },
-    { name: 'creditNote.issueDate', description: 'The credit note date', example: '20.01.2026' },
-    { name: 'creditNote.total', description: 'The amount credited', example: '450,00 kr' },
-    { name: 'creditNote.invoiceNumber', description: 'The number of the invoice it corrects', example: '10001' },
-    { name: 'creditNote.reason', description: 'Why it was issued', example: 'Membership cancelled' },
-  ],
+  invoice: [...ABOUT_PAYER, ...INVOICE_VARIABLES],
+  credit_note: [...ABOUT_PAYER, ...CREDIT_NOTE_VARIABLES],
   receipt: [
-    ...ORG,
-    RECIPIENT,
-    ...PAYER,
+    ...ABOUT_PAYER,
     { name: 'payment.number', description: 'The receipt number', example: '501' },
     { name: 'payment.date', description: 'The day the payment was received', example: '20.01.2026' },
     { name: 'payment.amount', description: 'The amount received', example: '1 234,50 kr' },
@@ -65,14 +39,7 @@ export const MAIL_VARIABLES: Record<MailTemplateKey, TemplateVariable[]> = {
     { name: 'payment.invoices', description: 'The invoices it paid, such as "10001, 10004"', example: '10001' },
     { name: 'account.amountDue', description: 'What the payer still owes after this payment', example: '0,00 kr' },
   ],
-  statement: [
-    ...ORG,
-    RECIPIENT,
-    ...PAYER,
-    { name: 'statement.date', description: 'The statement date', example: '31.01.2026' },
-    { name: 'statement.balance', description: 'The balance at the statement date (negative: in the payer’s favour)', example: '784,50 kr' },
-    { name: 'statement.amountDue', description: 'What is to pay (the balance, when positive)', example: '784,50 kr' },
-  ],
+  statement: [...ABOUT_PAYER, ...STATEMENT_VARIABLES],
   welcome: [
     ...ORG,
     RECIPIENT,

@@ -8,6 +8,7 @@ import { orgToday } from '../settings/index.ts';
 import type { DeliveryChannel } from './delivery-plan.ts';
 import { queueInvoiceDeliveries } from './queue-deliveries.ts';
 import type { ChangedBy, TemplateDeps } from './template-store.ts';
+import { openAmountOf } from '../invoices/open-amount.ts';
 
 /** Which invoices a mass send takes (all conditions must hold). Only issued or paid ones are ever sent. */
 export interface InvoiceSelection {
@@ -39,7 +40,7 @@ export interface SendInvoicesResult {
 
 export const MAX_MASS_SEND = 50_000;
 
-const openExpr = sql`(invoice.total_minor - invoice.paid_minor + coalesce((select sum(c.total_minor) from invoice c where c.credits_invoice_id = invoice.id and c.kind = 'credit_note' and c.status = 'issued'), 0))`;
+const openExpr = openAmountOf('invoice');
 
 /** The ids a selection takes, oldest number first. */
 export const selectInvoices = async (db: Kysely<DB>, s: InvoiceSelection, today: string): Promise<string[]> => {

@@ -12,6 +12,7 @@ import { layoutContext, type RenderedPdf } from './render-invoice.ts';
 import { drawStatement } from './statement-layout.ts';
 import { loadStatement, type Statement } from './statement.ts';
 import { documentTemplateContent } from './template-store.ts';
+import { openAmountOf } from '../invoices/open-amount.ts';
 
 type Db = Kysely<DB>;
 
@@ -88,7 +89,7 @@ export const statementContacts = async (db: Db, sel: StatementSelection): Promis
           .whereRef('i.payer_id', '=', 'contact.id')
           .where('i.kind', '=', 'invoice')
           .where('i.status', '=', 'issued')
-          .where(sql<boolean>`i.total_minor - i.paid_minor + coalesce((select sum(c.total_minor) from invoice c where c.credits_invoice_id = i.id and c.kind = 'credit_note' and c.status = 'issued'), 0) > 0`),
+          .where(sql<boolean>`${openAmountOf('i')} > 0`),
       ),
     );
   }

@@ -25,6 +25,7 @@ import {
 } from './invoice.ts';
 import { referenceFor, type PaymentReferenceKind } from './payment-reference.ts';
 import { invoiceTotals, lineVat, vatByRate } from './vat.ts';
+import { creditedOf } from './open-amount.ts';
 
 type Db = Kysely<DB>;
 
@@ -319,7 +320,7 @@ export const writeInvoices = async (tx: Db, clock: Clock, opts: WriteOptions, in
 
 const m = (v: unknown, currency: string) => money(toBigInt(v), currency);
 
-const creditedSubquery = sql<string | number | null>`(select sum(c.total_minor) from invoice c where c.credits_invoice_id = invoice.id and c.kind = 'credit_note' and c.status = 'issued')`;
+const creditedSubquery = creditedOf('invoice');
 
 export const summaryColumns = [
   'invoice.id',

@@ -3,6 +3,7 @@ import { ilike, sortedPage } from '../../db/database.ts';
 import type { DB } from '../../db/schema.ts';
 import type { InvoiceKind, InvoiceStatus, InvoiceSummary } from './invoice.ts';
 import { invoiceQuery, toSummary } from './invoice-store.ts';
+import { openAmountOf } from './open-amount.ts';
 
 export const INVOICE_SORTS = ['number', 'issue_date', 'due_date', 'total', 'created_at'] as const;
 export type InvoiceSort = (typeof INVOICE_SORTS)[number];
@@ -44,7 +45,7 @@ const SORT_COLUMN: Record<InvoiceSort, string> = {
 
 /** Invoices and credit notes, filtered, sorted (empty values last either way, the same on both databases) and paged. */
 export const listInvoices = async (db: Kysely<DB>, query: InvoiceListQuery): Promise<InvoicePage> => {
-  const openExpr = sql`(invoice.total_minor - invoice.paid_minor + coalesce((select sum(c.total_minor) from invoice c where c.credits_invoice_id = invoice.id and c.kind = 'credit_note' and c.status = 'issued'), 0))`;
+  const openExpr = openAmountOf('invoice');
   let q = invoiceQuery(db);
   if (query.status) q = q.where('invoice.status', '=', query.status);
   if (query.kind) q = q.where('invoice.kind', '=', query.kind);

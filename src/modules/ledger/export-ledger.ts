@@ -6,7 +6,7 @@ import { csvLine, UTF8_BOM } from '../../kernel/csv.ts';
 import { isIsoDate } from '../../kernel/dates.ts';
 import { currencyDigits, money, toDecimalString } from '../../kernel/money.ts';
 import { getSetting } from '../settings/index.ts';
-import { inList, toLineContent } from './ledger-db.ts';
+import { loadLineContents } from './ledger-db.ts';
 import { loadRoles, type LedgerRoles } from './roles.ts';
 
 type Db = Kysely<DB>;
@@ -80,17 +80,7 @@ export async function* exportLedger(db: Db, opts: { format: ExportFormat; to?: s
     if (opts.to) q = q.where('entry_date', '<=', opts.to);
     const entries = await q.execute();
     if (!entries.length) break;
-    const lines = await db
-      .selectFrom('ledger_line')
-      .select(['id', 'entry_id', 'line_no', 'account_code', 'contact_id', 'invoice_id', 'debit_minor', 'credit_minor'])
-      .where(inList(db, 'entry_id', entries.map((e) => e.id)))
-      .execute();
-    const linesOf = new Map<string, ReturnType<typeof toLineContent>[]>();
-    for (const l of lines) {
-      const list = linesOf.get(l.entry_id) ?? [];
-      list.push(toLineContent(l));
-      linesOf.set(l.entry_id, list);
-    }
+    const linesOf = await loadLineContents(db, entries.map((e) => e.id));
     let chunk = '';
     for (const e of entries) {
       const seq = toNumber(e.seq);

@@ -6,7 +6,7 @@ import { recordAudit } from '../audit/index.ts';
 import type { ChangedBy, LedgerDeps } from './deps.ts';
 import { getJournal, type JournalDetail } from './journals.ts';
 import { EntriesDigest, GENESIS_HASH, journalHash, SummaryBuilder, type JournalContent } from './ledger.ts';
-import { inList, toLineContent } from './ledger-db.ts';
+import { loadLineContents } from './ledger-db.ts';
 import { orgToday } from '../settings/index.ts';
 
 const BATCH = 5000;
@@ -46,17 +46,7 @@ export const journalize = async (deps: LedgerDeps, by: ChangedBy, input: { upTo:
         .limit(BATCH)
         .execute();
       if (!entries.length) break;
-      const lines = await tx
-        .selectFrom('ledger_line')
-        .select(['id', 'entry_id', 'line_no', 'account_code', 'contact_id', 'invoice_id', 'debit_minor', 'credit_minor'])
-        .where(inList(tx, 'entry_id', entries.map((e) => e.id)))
-        .execute();
-      const linesOf = new Map<string, ReturnType<typeof toLineContent>[]>();
-      for (const l of lines) {
-        const list = linesOf.get(l.entry_id) ?? [];
-        list.push(toLineContent(l));
-        linesOf.set(l.entry_id, list);
-      }
+      const linesOf = await loadLineContents(tx, entries.map((e) => e.id));
       for (const e of entries) {
         const seq = toNumber(e.seq);
         digest.add(e.hash);

@@ -34,4 +34,20 @@ export const toLineContent = (r: Pick<LedgerLineTable, 'id' | 'line_no' | 'accou
   credit_minor: toBigInt(r.credit_minor),
 });
 
+/** The lines of some entries, as hashed, by entry id (one query for any number of entries). */
+export const loadLineContents = async (db: Db, entryIds: readonly string[]): Promise<Map<string, LineContent[]>> => {
+  const lines = await db
+    .selectFrom('ledger_line')
+    .select(['id', 'entry_id', 'line_no', 'account_code', 'contact_id', 'invoice_id', 'debit_minor', 'credit_minor'])
+    .where(inList(db, 'entry_id', entryIds))
+    .execute();
+  const linesOf = new Map<string, LineContent[]>();
+  for (const l of lines) {
+    const list = linesOf.get(l.entry_id) ?? [];
+    list.push(toLineContent(l));
+    linesOf.set(l.entry_id, list);
+  }
+  return linesOf;
+};
+
 /** The organization's day for `clock` (its time zone setting). */

@@ -5,6 +5,7 @@ import { notFound } from '../../kernel/app-error.ts';
 import { money, type Money } from '../../kernel/money.ts';
 import { listOpenInvoices, type OpenInvoice } from './list-open-invoices.ts';
 import { customerCredit } from './payment-store.ts';
+import { openAmountOf } from '../invoices/open-amount.ts';
 
 export interface ContactBalance {
   contactId: string;
@@ -46,8 +47,8 @@ export const contactBalance = async (db: Kysely<DB>, contactId: string, at: stri
     .select([
       sql<string | number | null>`sum(case when kind = 'invoice' and status in ('issued', 'paid') then total_minor else 0 end)`.as('invoiced'),
       sql<string | number | null>`sum(case when kind = 'credit_note' and status = 'issued' then -total_minor else 0 end)`.as('credited'),
-      sql<string | number | null>`sum(case when kind = 'invoice' and status in ('issued', 'paid') then total_minor - paid_minor + coalesce((select sum(c.total_minor) from invoice c where c.credits_invoice_id = invoice.id and c.kind = 'credit_note' and c.status = 'issued'), 0) else 0 end)`.as('open'),
-      sql<string | number | null>`sum(case when kind = 'invoice' and status = 'issued' and due_date < ${at} then total_minor - paid_minor + coalesce((select sum(c.total_minor) from invoice c where c.credits_invoice_id = invoice.id and c.kind = 'credit_note' and c.status = 'issued'), 0) else 0 end)`.as('overdue'),
+      sql<string | number | null>`sum(case when kind = 'invoice' and status in ('issued', 'paid') then ${openAmountOf('invoice')} else 0 end)`.as('open'),
+      sql<string | number | null>`sum(case when kind = 'invoice' and status = 'issued' and due_date < ${at} then ${openAmountOf('invoice')} else 0 end)`.as('overdue'),
     ])
     .where('payer_id', '=', contactId)
     .executeTakeFirst();

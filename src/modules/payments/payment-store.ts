@@ -11,6 +11,7 @@ import { getSettings, type SettingValues } from '../settings/index.ts';
 import { changeSubscriptionStatusInTx } from '../subscriptions/index.ts';
 import type { OpenItem } from './allocation.ts';
 import { statusAfter, type Allocation, type AllocationKind, type ChangedBy, type LedgerEntryView, type Payment, type PaymentKind, type PaymentMethod, type PaymentStatus, type PaymentSummary } from './payment.ts';
+import { creditedOf } from '../invoices/open-amount.ts';
 
 type Db = Kysely<DB>;
 
@@ -126,7 +127,7 @@ export const loadPayer = async (db: Db, contactId: string, field = 'contactId'):
 
 // ---- invoices as payments see them
 
-const creditedSum = sql<string | number | null>`coalesce((select sum(c.total_minor) from invoice c where c.credits_invoice_id = invoice.id and c.kind = 'credit_note' and c.status = 'issued'), 0)`;
+const creditedSum = sql<string | number>`coalesce(${creditedOf('invoice')}, 0)`;
 /** total − paid − credited (credit note totals are negative). */
 export const openExpr = sql<string | number>`(invoice.total_minor - invoice.paid_minor + ${creditedSum})`;
 
