@@ -19,7 +19,7 @@ import { newId } from '../../kernel/ids.ts';
 import { money, toDecimalString } from '../../kernel/money.ts';
 import { recordAudit, type Actor } from '../audit/index.ts';
 import { issueNewInvoices, type NewInvoice } from '../invoices/index.ts';
-import { queueFirstSendings, sendsAfterRun } from '../documents/index.ts';
+import { queueFirstSendings } from '../documents/index.ts';
 import { applyCustomerCreditInTx } from '../payments/index.ts';
 import { getSetting, orgToday } from '../settings/index.ts';
 import { recordSubscriptionEvents, toSubscription } from '../subscriptions/index.ts';
@@ -391,7 +391,8 @@ export const runBilling = async (deps: BillingDeps, by: Actor, opts: RunOptions)
     newId: () => newId(deps.clock.now().getTime()),
     feesOnly: kind === 'cycle',
   };
-  const send = await sendsAfterRun(deps.db);
+  // Setting billing.send_after_run: each invoice the run issues is written as sent once and its first sending queued.
+  const send = await getSetting(deps.db, 'billing.send_after_run');
   const total = await countDuePayers(deps.db, opts.asOf, opts.onlyItems);
   const totals: RunTotals = { payers: 0, invoices: 0, lines: 0, total: amountOut(0n, currency), bySource: {}, byItem: [], conversions: 0, endings: 0 };
   const preview: PayerPreview[] = [];

@@ -43,7 +43,6 @@ export { createPrintBatch, listPrintBatches, getPrintBatch, printBatchFile, list
 export { sendStatement, sendStatements, sendStatementJob, STATEMENT_SEND_JOB, type SendStatementsResult } from './send-statements.ts';
 export { queueReceiptMail, queueWelcomeMail, receiptValues, welcomeValues } from './account-mails.ts';
 export { previewDocumentTemplate, previewMailTemplate, sampleInvoice, type PreviewSource } from './preview.ts';
-export { sendsAfterRun } from './deliver-issued.ts';
 
 /** The documents module's jobs: one sending of an invoice, one contact's statement by e-mail. */
 export const registerDocumentJobs = (registry: JobRegistry) => {
