@@ -35,6 +35,12 @@ export const openDatabase = (target: DatabaseTarget, opts: { poolSize?: number }
     // 64 MiB of page cache (the default is 2 MiB): at a million members the indexes the billing run
     // appends to stay in memory instead of being read back from the OS for every batch.
     sqlite.pragma('cache_size = -65536');
+    // Checkpoint every 64 MiB of WAL rather than every 4 MiB: a bulk writer (the billing run, an
+    // import) rewrites the last page of each index it appends to in every transaction, and each
+    // checkpoint copied those pages to the database file again (a fifth less written at 1M members).
+    // The WAL file is cut back to 64 MiB after a checkpoint that let it grow past that.
+    sqlite.pragma('wal_autocheckpoint = 16384');
+    sqlite.pragma('journal_size_limit = 67108864');
     const db = new Kysely<DB>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }), log: queryStats() });
     return { db, kind: 'sqlite', close: () => db.destroy() };
   }

@@ -108,24 +108,40 @@ const toSubscriptionRow = (r: SubscriptionTable & { campaign_code?: string | nul
 const dueSources = (asOf: string, only: ReadonlySet<string> | undefined) => {
   const items = only ? sql` and (item_type || ':' || item_id) in (${sql.join([...only].map((k) => sql`${k}`))})` : sql``;
   return [
-    { table: sql.table('subscription'), where: sql`next_due <= ${asOf}${items}` },
+    { table: sql.table('subscription'), flags: '0 as r, 0 as q', where: sql`next_due <= ${asOf}${items}` },
     ...(only
       ? []
       : [
-          { table: sql.table('recurring_charge'), where: sql`next_due <= ${asOf} and archived = 0` },
-          { table: sql.table('queued_charge'), where: sql`invoice_id is null and cancelled = 0 and charge_date <= ${asOf}` },
+          { table: sql.table('recurring_charge'), flags: '1 as r, 0 as q', where: sql`next_due <= ${asOf} and archived = 0` },
+          { table: sql.table('queued_charge'), flags: '0 as r, 1 as q', where: sql`invoice_id is null and cancelled = 0 and charge_date <= ${asOf}` },
         ]),
   ];
 };
 
-/** The next `limit` payers after `after` (keyset) that have anything due on `asOf`. */
-const duePayers = async (db: Kysely<DB>, asOf: string, after: string, limit: number, only: ReadonlySet<string> | undefined): Promise<string[]> => {
+/** A batch of payers with something due, and which of them have recurring or queued charges due. */
+interface DuePayers {
+  payers: string[];
+  recurring: string[];
+  queued: string[];
+}
+
+/**
+ * The next `limit` payers after `after` (keyset) that have anything due on `asOf`, each with the
+ * sources it has something due in: most payers have only subscriptions, and a batch then skips
+ * looking up 500 payers in the recurring and queued charges for the handful that have any.
+ */
+const duePayers = async (db: Kysely<DB>, asOf: string, after: string, limit: number, only: ReadonlySet<string> | undefined): Promise<DuePayers> => {
   // Each source walks its (payer_id, …) index from the cursor and stops at `limit`.
   const branches = dueSources(asOf, only).map(
-    ({ table, where }) => sql`select payer_id from (select distinct payer_id from ${table} where payer_id > ${after} and ${where} order by payer_id limit ${limit}) d`,
+    ({ table, flags, where }) => sql`select payer_id, ${sql.raw(flags)} from (select distinct payer_id from ${table} where payer_id > ${after} and ${where} order by payer_id limit ${limit}) d`,
   );
-  const { rows } = await sql<{ payer_id: string }>`select payer_id from (${sql.join(branches, sql` union `)}) u order by payer_id limit ${limit}`.execute(db);
-  return rows.map((r) => r.payer_id);
+  const { rows } = await sql<{ payer_id: string; r: number | string; q: number | string }>`select payer_id, max(r) as r, max(q) as q from (${sql.join(branches, sql` union all `)}) u
+    group by payer_id order by payer_id limit ${limit}`.execute(db);
+  return {
+    payers: rows.map((r) => r.payer_id),
+    recurring: rows.filter((r) => toNumber(r.r) > 0).map((r) => r.payer_id),
+    queued: rows.filter((r) => toNumber(r.q) > 0).map((r) => r.payer_id),
+  };
 };
 
 const countDuePayers = async (db: Kysely<DB>, asOf: string, only: ReadonlySet<string> | undefined): Promise<number> => {
@@ -147,8 +163,9 @@ interface BatchPlan {
 }
 
 /** Loads and plans the given payers' due rows. Pure apart from the reads. */
-const planBatch = async (db: Kysely<DB>, payers: string[], ctx: PlanContext, only: ReadonlySet<string> | undefined): Promise<BatchPlan> => {
+const planBatch = async (db: Kysely<DB>, due: DuePayers, ctx: PlanContext, only: ReadonlySet<string> | undefined): Promise<BatchPlan> => {
   const asOf = ctx.asOf.toString();
+  const { payers } = due;
   const subsQuery = db
     .selectFrom('subscription')
     .leftJoin('campaign_code', 'campaign_code.id', 'subscription.campaign_code_id')
@@ -159,10 +176,10 @@ const planBatch = async (db: Kysely<DB>, payers: string[], ctx: PlanContext, onl
   const subs = (await subsQuery.orderBy('subscription.payer_id').orderBy('subscription.id').execute())
     .map(toSubscriptionRow)
     .filter((s) => !only || only.has(itemKey(s.itemType, s.itemId)));
-  const recurring = only ? [] : await db.selectFrom('recurring_charge').selectAll().where('payer_id', 'in', payers).where('next_due', '<=', asOf).where('archived', '=', 0).execute();
-  const queued = only
+  const recurring = only || !due.recurring.length ? [] : await db.selectFrom('recurring_charge').selectAll().where('payer_id', 'in', due.recurring).where('next_due', '<=', asOf).where('archived', '=', 0).execute();
+  const queued = only || !due.queued.length
     ? []
-    : await db.selectFrom('queued_charge').selectAll().where('payer_id', 'in', payers).where('invoice_id', 'is', null).where('cancelled', '=', 0).where('charge_date', '<=', asOf).execute();
+    : await db.selectFrom('queued_charge').selectAll().where('payer_id', 'in', due.queued).where('invoice_id', 'is', null).where('cancelled', '=', 0).where('charge_date', '<=', asOf).execute();
 
   // Usage of the subscriptions whose item has attributes, from the oldest unbilled period on.
   const metered = subs.filter((s) => (ctx.item(s.itemType, s.itemId)?.attributes.length ?? 0) > 0);
@@ -409,18 +426,19 @@ export const runBilling = async (deps: BillingDeps, by: Actor, opts: RunOptions)
   let done = 0;
   try {
     for (;;) {
-      const payers = await duePayers(deps.db, opts.asOf, after, batchSize, opts.onlyItems);
+      const due = await duePayers(deps.db, opts.asOf, after, batchSize, opts.onlyItems);
+      const { payers } = due;
       if (!payers.length) break;
       after = payers[payers.length - 1]!;
       if (dryRun) {
-        const plan = await planBatch(deps.db, payers, ctx, opts.onlyItems);
+        const plan = await planBatch(deps.db, due, ctx, opts.onlyItems);
         tally(totals, plan, ctx, catalog);
         if (preview.length < previewLimit) await addPreview(deps.db, preview, plan, previewLimit, currency);
       } else {
         await deps.db.transaction().execute(async (tx) => {
           await lockResource(tx, 'billing-run');
           // Re-read under the lock: another run may have billed these payers meanwhile.
-          const plan = await planBatch(tx, payers, ctx, opts.onlyItems);
+          const plan = await planBatch(tx, due, ctx, opts.onlyItems);
           await writeBatch(tx, deps, by, { runId: runId!, kind, asOf: opts.asOf, send }, plan);
           tally(totals, plan, ctx, catalog);
           await tx
