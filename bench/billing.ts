@@ -298,9 +298,13 @@ const cloneTable = async (db: Kysely<DB>, kind: 'sqlite' | 'postgres', table: st
   }
 };
 
-/** Before the run: empty copies of every table the run inserts into, and a full copy of the subscriptions it updates (also a second set for COPY on PostgreSQL). */
+/**
+ * Before the run: empty copies of every table the run inserts into, and a full copy of the
+ * subscriptions it updates; a second set for COPY on PostgreSQL, and on SQLite for the same
+ * INSERTs with synchronous=OFF (`NOSYNC`).
+ */
 const createFloorTables = async (db: Kysely<DB>, kind: 'sqlite' | 'postgres') => {
-  for (const prefix of kind === 'postgres' ? ['bench_floor_', 'bench_copy_'] : ['bench_floor_']) {
+  for (const prefix of kind === 'postgres' ? ['bench_floor_', 'bench_copy_'] : ['bench_floor_', 'bench_nosync_']) {
     for (const t of runTables(0)) await cloneTable(db, kind, t.table, prefix + t.table, t.table === 'subscription');
   }
   if (kind === 'sqlite') await sql`analyze`.execute(db);
@@ -328,11 +332,11 @@ const copyRows = async (client: pg.Client, table: string, rows: Record<string, u
 };
 
 /** The subscriptions' new values as one plain UPDATE … FROM (VALUES …) on the copy. */
-const updateValues = (tx: Kysely<DB>, rows: Record<string, unknown>[]) => {
+const updateValues = (tx: Kysely<DB>, table: string, rows: Record<string, unknown>[]) => {
   const cast = (c: string) => (c === 'anchor_day' || c === 'version' ? sql`cast(v.${sql.ref(c)} as integer)` : sql`v.${sql.ref(c)}`);
   const values = sql.join(rows.map((r) => sql`(${sql.join([r.id, ...SUB_COLUMNS.map((c) => r[c])].map((v) => sql`${v}`))})`));
   return sql`with v(id, ${sql.join(SUB_COLUMNS.map((c) => sql.ref(c)))}) as (values ${values})
-    update bench_floor_subscription set ${sql.join(SUB_COLUMNS.map((c) => sql`${sql.ref(c)} = ${cast(c)}`))} from v where bench_floor_subscription.id = v.id`.execute(tx);
+    update ${sql.table(table)} set ${sql.join(SUB_COLUMNS.map((c) => sql`${sql.ref(c)} = ${cast(c)}`))} from v where ${sql.ref(table + '.id')} = v.id`.execute(tx);
 };
 
 interface FloorPage {
@@ -367,9 +371,17 @@ const copyPage = async (client: pg.Client, page: FloorPage) => {
  * updates to the copy of the subscriptions with multi-row UPDATE … FROM (VALUES …), in as many
  * transactions as the run used, each table's rows spread evenly over them. Only the writing is
  * timed; reading the rows back is not. On PostgreSQL (with `copyUrl`) the same pages are also
- * written with COPY (`copyPage`) and timed apart: `copyMs`.
+ * written with COPY (`copyPage`) and timed apart: `copyMs`. On SQLite the same INSERTs are timed
+ * once more with synchronous=OFF (no fsync at commit or checkpoint; not durable, never what
+ * Guildhall runs with): `nosyncMs`, how much of the floor is waiting for the disk.
  */
-const measureFloor = async (db: Kysely<DB>, tables: RunTable[], batches: number, copyUrl?: string): Promise<{ ms: number; rows: number; byTable: Record<string, number>; copyMs?: number }> => {
+const measureFloor = async (
+  db: Kysely<DB>,
+  kind: 'sqlite' | 'postgres',
+  tables: RunTable[],
+  batches: number,
+  copyUrl?: string,
+): Promise<{ ms: number; rows: number; byTable: Record<string, number>; copyMs?: number; nosyncMs?: number }> => {
   const pages = Math.max(1, batches);
   const plan = await Promise.all(tables.map(async (t) => ({ ...t, per: Math.ceil((await count(db, t.table, t.where)) / pages), after: (t.key === 'seq' ? -1 : '') as string | number })));
   const updatedWhere = sql<boolean>`created_at = ${GENERATED_AT} and updated_at <> ${GENERATED_AT}`;
@@ -377,6 +389,7 @@ const measureFloor = async (db: Kysely<DB>, tables: RunTable[], batches: number,
   let afterSub = '';
   let ms = 0;
   let copyMs = 0;
+  let nosyncMs = 0;
   const byTable: Record<string, number> = {};
   const client = copyUrl ? new pg.Client({ connectionString: copyUrl }) : null;
   await client?.connect();
@@ -396,23 +409,32 @@ const measureFloor = async (db: Kysely<DB>, tables: RunTable[], batches: number,
       afterSub = (page.updates[page.updates.length - 1]?.id as string | undefined) ?? afterSub;
       byTable['subscription (updated)'] = (byTable['subscription (updated)'] ?? 0) + page.updates.length;
       if (!page.inserts.length && !page.updates.length) break;
-      const t = await time(() =>
-        db.transaction().execute(async (tx) => {
-          for (const { table, rows } of page.inserts) {
-            const columns = Object.keys(rows[0]!);
-            await insertValues(tx, `bench_floor_${table}`, columns, rows.map((r) => columns.map((c) => r[c])));
-          }
-          for (let i = 0; i < page.updates.length; i += 1000) await updateValues(tx, page.updates.slice(i, i + 1000));
-        }),
-      );
-      ms += t.ms;
+      const writePage = (prefix: string) =>
+        time(() =>
+          db.transaction().execute(async (tx) => {
+            for (const { table, rows } of page.inserts) {
+              const columns = Object.keys(rows[0]!);
+              await insertValues(tx, prefix + table, columns, rows.map((r) => columns.map((c) => r[c])));
+            }
+            for (let i = 0; i < page.updates.length; i += 1000) await updateValues(tx, `${prefix}subscription`, page.updates.slice(i, i + 1000));
+          }),
+        );
+      ms += (await writePage('bench_floor_')).ms;
       if (client) copyMs += (await time(() => copyPage(client, page))).ms;
+      if (kind === 'sqlite') {
+        await sql`pragma synchronous = off`.execute(db);
+        try {
+          nosyncMs += (await writePage('bench_nosync_')).ms;
+        } finally {
+          await sql`pragma synchronous = full`.execute(db);
+        }
+      }
     }
   } finally {
     await client?.end();
   }
   const rows = Object.values(byTable).reduce((a, b) => a + b, 0);
-  return { ms, rows, byTable, ...(client ? { copyMs } : {}) };
+  return { ms, rows, byTable, ...(client ? { copyMs } : {}), ...(kind === 'sqlite' ? { nosyncMs } : {}) };
 };
 
 /**
@@ -472,7 +494,7 @@ export const benchBilling = async (bdb: BenchDatabase, size: number, opts: { bat
 
   // Fresh statistics (not timed): reading the run's rows back page by page must not scan.
   await sql`analyze`.execute(db);
-  const floor = await measureFloor(db, runTables(auditSeqBefore), batches, bdb.url);
+  const floor = await measureFloor(db, kind, runTables(auditSeqBefore), batches, bdb.url);
   // The run also moved the recurring and queued charges' cursors (not in the floor: a few hundred rows).
   const written = floor.rows + generated.recurring + generated.queued;
   const ratio = run.ms / floor.ms;
@@ -494,9 +516,26 @@ export const benchBilling = async (bdb: BenchDatabase, size: number, opts: { bat
             note: `floor: the same rows with COPY FROM STDIN (text format) into copies of the tables with the same keys and indexes, the subscription updates as COPY into a staging table + one UPDATE … FROM, in ${batches} transactions; ${((floor.rows / floor.copyMs) * 1000).toFixed(0)} rows/s`,
           },
         ];
+  const nosyncFloorRows: BenchRow[] =
+    floor.nosyncMs === undefined
+      ? []
+      : [
+          {
+            benchmark: 'billing run',
+            database,
+            size,
+            figure: 'time vs floor without fsync',
+            value: run.ms / 1000,
+            unit: 's',
+            floor: floor.nosyncMs / 1000,
+            ratio: run.ms / floor.nosyncMs,
+            note: `floor: the same INSERTs and UPDATEs into a third set of copies with synchronous=OFF (nothing waits for the disk; not durable, so never how Guildhall runs, which is synchronous=FULL): the part of the floor that is the database's own CPU work; ${((floor.rows / floor.nosyncMs) * 1000).toFixed(0)} rows/s`,
+          },
+        ];
   return [
     { benchmark: 'billing run', database, size, figure: 'time', value: run.ms / 1000, unit: 's', floor: floor.ms / 1000, ratio, note },
     ...copyFloorRows,
+    ...nosyncFloorRows,
     { benchmark: 'billing run', database, size, figure: 'invoices per second', value: (r.invoices / run.ms) * 1000, unit: 'invoices/s', floor: (r.invoices / floor.ms) * 1000, ratio },
     {
       benchmark: 'billing run',
