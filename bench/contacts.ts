@@ -134,6 +134,13 @@ export const benchContacts = async (bdb: BenchDatabase, size: number, opts: { qu
     if (t.value.total > 0) found++;
     if (t.value.totalCapped) capped++;
   }
+  // The searches behind the p95: what to look at first when it moves.
+  const slowest = queries
+    .map((q, i) => ({ q, ms: ms[i]! }))
+    .sort((a, b) => b.ms - a.ms)
+    .slice(0, 3)
+    .map((s) => `"${s.q}" ${s.ms.toFixed(0)} ms`)
+    .join(', ');
   rows.push({ benchmark: 'contact search', database, size, figure: 'median', value: percentile(ms, 50), unit: 'ms' });
   rows.push({
     benchmark: 'contact search',
@@ -142,7 +149,7 @@ export const benchContacts = async (bdb: BenchDatabase, size: number, opts: { qu
     figure: 'p95',
     value: percentile(ms, 95),
     unit: 'ms',
-    note: `${queries.length} searches, ${found} with hits, ${capped} with more than ${CONTACT_COUNT_CAP.toLocaleString('en')} (counted to the cap)`,
+    note: `${queries.length} searches, ${found} with hits, ${capped} with more than ${CONTACT_COUNT_CAP.toLocaleString('en')} (counted to the cap); slowest: ${slowest}`,
   });
 
   // The plain list a volunteer opens first: page 1 of everyone, sorted by name.

@@ -20,6 +20,7 @@ import {
   type InvoiceDelivery,
 } from './contact.ts';
 import { fieldValueOut, type CustomField, type FieldAppliesTo, type FieldType, type FieldValue, type FieldVisibility } from './custom-field.ts';
+import { nameKey, SQLITE_KEY_CHARS } from './name-key.ts';
 
 /** Kysely queries for contacts and what hangs off them. No rules here. */
 type Db = Kysely<DB>;
@@ -438,8 +439,19 @@ export const newContactValues = (id: string, memberNumber: number, columns: Cont
   return CONTACT_INSERT_COLUMNS.map((c) => row[c]);
 };
 
-/** Inserts new contacts (rows from newContactValues), hundreds per statement; SQLite's search triggers fill contact_search. */
-export const insertContactRows = (tx: Db, rows: unknown[][]): Promise<void> => insertRows(tx, 'contact', CONTACT_INSERT_COLUMNS, rows, 512);
+const SORT_NAME_AT = CONTACT_INSERT_COLUMNS.indexOf('sort_name');
+
+/**
+ * Inserts new contacts (rows from newContactValues), hundreds per statement; the search triggers
+ * fill contact_search. The rows go in name-key order: SQLite's FTS5 table is keyed by name (0014)
+ * and writes out what it holds in memory whenever a key comes lower than the one before, which in
+ * random order is every other row (twice the time per contact).
+ */
+export const insertContactRows = (tx: Db, rows: unknown[][]): Promise<void> => {
+  const keyed = rows.map((row) => ({ row, key: nameKey(String(row[SORT_NAME_AT]), SQLITE_KEY_CHARS) }));
+  keyed.sort((a, b) => a.key - b.key);
+  return insertRows(tx, 'contact', CONTACT_INSERT_COLUMNS, keyed.map((k) => k.row), 512);
+};
 
 /** The columns a change of a contact's fields may set, in the order updateContactRows lists them. */
 const CONTACT_UPDATE_COLUMNS = [...CONTACT_INSERT_COLUMNS.slice(3, 28), 'pseudo_email', 'version', 'updated_at'] as const;

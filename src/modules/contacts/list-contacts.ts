@@ -5,6 +5,7 @@ import { validation } from '../../kernel/app-error.ts';
 import { CONSENT_KINDS, CONTACT_KINDS, CONTACT_STATUSES, searchTerms, type ConsentKind, type ContactKind, type ContactStatus, type ContactSummary } from './contact.ts';
 import { loadCustomFields, loadTags, toSummary } from './contact-store.ts';
 import { checkFieldValue } from './custom-field.ts';
+import { lowestAboveKey, lowestWithKey, SQLITE_KEY_CHARS, SQLITE_ROWID_BITS } from './name-key.ts';
 
 /**
  * The contacts list: search, filters, sort and paging. The same filter serves bulk tagging, saved
@@ -108,8 +109,16 @@ const likeContaining = (term: string) => `%${term.replace(/[\\%_]/g, (c) => `\\$
 const trigramPhrase = (term: string) => `"${term.replace(/"/g, '""')}"`;
 
 type ContactQuery = SelectQueryBuilder<DB, 'contact', {}>;
-/** The schema with SQLite's FTS5 table (migration 0010), which the generated types leave out. */
+/**
+ * The schema with SQLite's FTS5 table (migrations 0010 and 0014), which the generated types leave
+ * out. Its rowid is the name key (see name-key.ts) above the contact's rowid.
+ */
 type SearchDB = DB & { contact_search: { rowid: number; search_text: string; sort_name: string; id: string; contact_search: string } };
+
+/** The contact's rowid in an FTS5 rowid: its low 28 bits. */
+const CONTACT_ROWID = sql<number>`(contact_search.rowid & ${sql.raw(String(2 ** SQLITE_ROWID_BITS - 1))})`;
+/** The name key in an FTS5 rowid: the bits above the contact's rowid. */
+const NAME_KEY = sql<number>`(contact_search.rowid >> ${sql.raw(String(SQLITE_ROWID_BITS))})`;
 
 /**
  * How a search is asked: on SQLite every term of three characters or more goes into one FTS5
@@ -174,7 +183,7 @@ const withConditions = (query: ContactQuery, filter: ContactFilter, likes: strin
 export const filteredContacts = (db: Kysely<DB>, filter: ContactFilter): ContactQuery => {
   const { fts, likes } = searchParts(db, filter);
   let query = db.selectFrom('contact');
-  if (fts) query = query.where(sql<boolean>`contact.rowid in (select rowid from contact_search where contact_search match ${fts})`);
+  if (fts) query = query.where(sql<boolean>`contact.rowid in (select ${CONTACT_ROWID} from contact_search where contact_search match ${fts})`);
   return withConditions(query, filter, likes);
 };
 
@@ -191,7 +200,7 @@ const searchDriven = (db: Kysely<DB>, filter: ContactFilter): ContactQuery => {
     .selectFrom('contact_search')
     .crossJoin('contact')
     .where(sql<boolean>`contact_search match ${fts}`)
-    .where(sql<boolean>`contact.rowid = contact_search.rowid`);
+    .where(sql<boolean>`contact.rowid = ${CONTACT_ROWID}`);
   // Every condition and column names `contact`, so the query is used like one on that table alone.
   return withConditions(query as unknown as ContactQuery, filter, likes);
 };
@@ -237,8 +246,12 @@ export interface ListContactsSpec {
   offset: number;
   /** Count at most this many matches (default CONTACT_COUNT_CAP). */
   countCap?: number;
-  /** A common search on SQLite first reads this many contacts in name order (default NAME_WALK). */
+  /** A search of short words first reads this many contacts in name order (default NAME_WALK). */
   nameWalk?: number;
+  /** Matches a search on SQLite sorts and counts in one statement (default ONE_PASS). */
+  onePass?: number;
+  /** Matches of one name key a search on SQLite sorts rather than walking the names (default GROUP_READ). */
+  groupRead?: number;
 }
 
 export interface ContactPage {
@@ -268,13 +281,20 @@ type SummaryRow = Pick<Selectable<DB['contact']>, 'id' | 'kind' | 'member_number
  * A page of the list and how many contacts match (up to the cap). No way of asking reads the
  * whole registry unless the search itself needs it:
  * - no search: the count stops at the cap; the sort column's index gives the page in order;
- * - a search on SQLite with nothing else to filter on: the FTS5 table counts up to the cap from
- *   its index alone, and sorts by name from its narrow table (see `ftsPage`);
+ * - a search with nothing else to filter on: the search index of the active contacts counts up to
+ *   the cap without reading `contact`, and a search with more matches than that finds its page in
+ *   name order by reading the index in name order (SQLite `ftsPage`, PostgreSQL `narrowPage`);
  * - any other search: one pass over the matches sorts and counts them (see `searchPage`).
  */
 export const listContacts = async (db: Kysely<DB>, spec: ListContactsSpec): Promise<ContactPage> => {
   const cap = spec.countCap ?? CONTACT_COUNT_CAP;
-  const { rows, counted } = !spec.filter.q ? await listPage(db, spec, cap) : ftsAlone(db, spec.filter) ? await ftsPage(db, spec, cap) : await searchPage(db, spec, cap);
+  const { rows, counted } = !spec.filter.q
+    ? await listPage(db, spec, cap)
+    : ftsAlone(db, spec.filter)
+      ? await ftsPage(db, spec, cap)
+      : narrowAlone(db, spec)
+        ? await narrowPage(db, spec, cap)
+        : await searchPage(db, spec, cap);
   const tags = await loadTags(db, rows.map((r) => r.id));
   const totalCapped = counted > cap;
   return { items: rows.map((r) => toSummary(r, tags.get(r.id) ?? [])), total: totalCapped ? cap : counted, totalCapped };
@@ -314,24 +334,25 @@ const indexable = (db: Kysely<DB>, filter: ContactFilter) =>
 /** Matches a search on SQLite sorts and counts in one statement before it counts them on their own. */
 const ONE_PASS = 2500;
 
-/** Contacts read in name order before a common search gives up on finding its page that way. */
+/** Contacts read in name order before a search of short words gives up on finding its page that way. */
 const NAME_WALK = 2000;
+
+/** Matches of the page's last name key sorted from the FTS5 table; more are walked in name order. */
+const GROUP_READ = 2000;
 
 /**
  * SQLite, only search words. The FTS5 table holds the active contacts with `sort_name` and `id`
  * beside its index, so matches are counted and sorted by name without reading `contact`; then the
- * page's 25 rows are read. One statement reads the first ONE_PASS matches, sorting and counting
- * them (reading the trigram index is the costly part of a search, so most searches read it once);
- * more matches are counted up to the cap and sorted by a second statement. Past the cap the page
- * needs all of them: matches spread through the whole registry ("example", a search of two
- * letters) are found sooner by reading contacts in name order, so the first NAME_WALK are tried;
- * a common name (66,000 "hansen" in a block under H) falls back to sorting every match.
+ * page's rows are read. One statement reads the first ONE_PASS matches, sorting and counting them
+ * (reading the trigram index is the costly part of a search, so most searches read it once); more
+ * matches are counted up to the cap from the index alone, and the page is found in name order
+ * (`nameOrderPage`) instead of sorting every match: 66,000 "hansen" at a million contacts.
  */
 const ftsPage = async (db: Kysely<DB>, spec: ListContactsSpec, cap: number) => {
   const fts = searchParts(db, spec.filter).fts!;
   const sdb = db as unknown as Kysely<SearchDB>;
   const found = sdb.selectFrom('contact_search').where(sql<boolean>`contact_search match ${fts}`);
-  const matches = found.select(sql<number>`contact_search.rowid`.as('r')).select(['contact_search.sort_name', 'contact_search.id']);
+  const matches = found.select(CONTACT_ROWID.as('r')).select(['contact_search.sort_name', 'contact_search.id']);
   if (spec.sort.column !== 'displayName') {
     const counted = await countUpTo(db, found, cap + 1);
     if (pastTheEnd(spec, counted, cap)) return { rows: [], counted };
@@ -341,7 +362,7 @@ const ftsPage = async (db: Kysely<DB>, spec: ListContactsSpec, cap: number) => {
   const dir = spec.sort.direction;
   const sortedPage = <Q extends SelectQueryBuilder<any, any, any>>(query: Q) => query.orderBy('m.sort_name', dir).orderBy('m.id', dir).limit(spec.limit).offset(spec.offset) as Q;
   // Up to ONE_PASS matches (or the cap, if lower): sorted and counted in one statement.
-  const onePass = Math.min(ONE_PASS, cap);
+  const onePass = Math.min(spec.onePass ?? ONE_PASS, cap);
   const first = await sortedPage(sdb.selectFrom(matches.limit(onePass + 1).as('m')).select(['m.r', 'm.sort_name', 'm.id', sql<number>`count(*) over ()`.as('n')])).execute();
   // An empty page from the start means no match; one further on does not say how many there are.
   let counted = first[0] ? toNumber(first[0].n) : spec.offset === 0 ? 0 : await countUpTo(db, found, onePass + 1);
@@ -349,15 +370,99 @@ const ftsPage = async (db: Kysely<DB>, spec: ListContactsSpec, cap: number) => {
   if (counted > onePass) {
     counted = await countUpTo(db, found, cap + 1);
     if (pastTheEnd(spec, counted, cap)) return { rows: [], counted };
-    const walked = counted > cap ? await nameWalk(db, spec) : null;
-    if (walked) return { rows: walked, counted };
-    page = await sortedPage(sdb.selectFrom(matches.as('m')).select(['m.r', 'm.sort_name', 'm.id'])).execute();
+    page = await nameOrderPage(db, spec, fts);
   }
   if (!page.length) return { rows: [], counted };
   const byRowid = new Map(
     (await sdb.selectFrom('contact').select(SUMMARY_COLUMNS).select(sql<number>`contact.rowid`.as('r')).where(sql<boolean>`contact.rowid in (${sql.join(page.map((p) => p.r))})`).execute()).map((row) => [row.r, row]),
   );
   return { rows: page.map((p) => byRowid.get(p.r)!).filter(Boolean) as SummaryRow[], counted };
+};
+
+/**
+ * SQLite: the page of a search by name, read from the FTS5 table in name order. Its rowids order
+ * the matches by name key (the first 7 characters), so the first `offset + limit` of them come out
+ * of the trigram index first. Matches with a key before the last one read are all among them; those
+ * with that key (the same first characters, such as 33,000 "pettersen") are not in order among
+ * themselves, so they are sorted when there are at most GROUP_READ of them, and otherwise walked in
+ * name order from the lowest name with that key, testing each contact's search text. Exact either
+ * way: a larger key always sorts later. Returns contact rowids in page order.
+ */
+const nameOrderPage = async (db: Kysely<DB>, spec: ListContactsSpec, fts: string): Promise<Array<{ r: number }>> => {
+  const sdb = db as unknown as Kysely<SearchDB>;
+  const dir = spec.sort.direction;
+  const wanted = spec.offset + spec.limit;
+  const found = () => sdb.selectFrom('contact_search').where(sql<boolean>`contact_search match ${fts}`);
+  const inKeyOrder = await found().select(NAME_KEY.as('k')).orderBy(sql`contact_search.rowid`, dir).limit(wanted).execute();
+  const sorted = (query: ReturnType<typeof found>) => query.select(CONTACT_ROWID.as('r')).orderBy('contact_search.sort_name', dir).orderBy('contact_search.id', dir);
+  // Fewer matches than the page needs (a page past the end): sort them all.
+  const key = wanted > 0 && inKeyOrder.length === wanted ? inKeyOrder.at(-1)!.k : undefined;
+  if (key === undefined) return sorted(found()).limit(spec.limit).offset(spec.offset).execute();
+  const low = sql<number>`${key} << ${sql.raw(String(SQLITE_ROWID_BITS))}`;
+  const high = sql<number>`((${key} + 1) << ${sql.raw(String(SQLITE_ROWID_BITS))}) - 1`;
+  // One bound on the rowid each (FTS5 seeks to it; an `or` would read every match).
+  const before = dir === 'asc' ? sql<boolean>`contact_search.rowid < ${low}` : sql<boolean>`contact_search.rowid > ${high}`;
+  const upToKey = dir === 'asc' ? sql<boolean>`contact_search.rowid <= ${high}` : sql<boolean>`contact_search.rowid >= ${low}`;
+  const groupRead = spec.groupRead ?? GROUP_READ;
+  if ((await countUpTo(db, found().where(sql<boolean>`contact_search.rowid between ${low} and ${high}`), groupRead + 1)) <= groupRead) {
+    return sorted(found().where(upToKey)).limit(spec.limit).offset(spec.offset).execute();
+  }
+  const earlier = await sorted(found().where(before)).execute();
+  const likes = (spec.filter.q ? searchTerms(spec.filter.q) : []).map(likeContaining);
+  const bound = dir === 'asc' ? lowestWithKey(key, SQLITE_KEY_CHARS) : lowestAboveKey(key, SQLITE_KEY_CHARS);
+  let walk = withConditions(db.selectFrom('contact'), spec.filter, likes);
+  if (bound !== undefined) walk = walk.where('contact.sort_name', dir === 'asc' ? '>=' : '<', bound);
+  const walked = await ordered(db, walk.select(sql<number>`contact.rowid`.as('r')), spec.sort).limit(wanted - earlier.length).execute();
+  return [...earlier, ...walked].slice(spec.offset, wanted);
+};
+
+/** PostgreSQL, only search words (one of three characters or more), by name: `contact_search` answers. */
+const narrowAlone = (db: Kysely<DB>, spec: ListContactsSpec) =>
+  dbKind(db) === 'postgres' && searchOnly(spec.filter) && spec.sort.column === 'displayName' && indexable(db, spec.filter);
+
+/** PostgreSQL's name keys are below this (10 characters of 5 bits, see name-key.ts). */
+const POSTGRES_KEY_END = 32 ** 10;
+
+/**
+ * PostgreSQL, only search words, by name: the narrow table of the active contacts (migration 0014)
+ * counts the matches up to the cap and sorts them, reading neither `contact` nor more matches than
+ * the cap. Past the cap its GiST index walks the names in order (`order by name_point <-> …`),
+ * skipping parts of the index without a search word: the `offset + limit` first keys give the last
+ * key the page needs, and the matches up to that key are sorted exactly. 66,000 "hansen" at a
+ * million contacts no longer means 66,000 rows read from a 300 MB table. The planner is told not to
+ * scan the table (it expects a common word's matches soon and reads 150,000 rows to count to the
+ * cap) and, for the walk, not to use bitmaps (which read every match).
+ */
+const narrowPage = async (db: Kysely<DB>, spec: ListContactsSpec, cap: number) => {
+  const likes = (spec.filter.q ? searchTerms(spec.filter.q) : []).map(likeContaining);
+  const matching = sql.join(likes.map((pattern) => sql`search_text like ${pattern} escape '\\'`), sql` and `);
+  const asc = spec.sort.direction === 'asc';
+  const dir = sql.raw(asc ? 'asc' : 'desc');
+  const wanted = spec.offset + spec.limit;
+  const inTransaction = async <T>(fn: (tx: Kysely<DB>) => Promise<T>) => (db.isTransaction ? fn(db) : db.transaction().execute(fn));
+  const { ids, counted } = await inTransaction(async (tx) => {
+    await sql`select set_config('enable_seqscan', 'off', true)`.execute(tx);
+    const first = await sql<{ id: string; n: string }>`select id, count(*) over () as n
+      from (select id, sort_name from contact_search where ${matching} limit ${cap + 1}) m
+      order by sort_name collate "C" ${dir}, id ${dir} limit ${spec.limit} offset ${spec.offset}`.execute(tx);
+    const counted = first.rows[0]
+      ? toNumber(first.rows[0].n)
+      : spec.offset === 0
+        ? 0
+        : toNumber((await sql<{ n: string }>`select count(*) as n from (select 1 from contact_search where ${matching} limit ${cap + 1}) m`.execute(tx)).rows[0]?.n);
+    if (counted <= cap) return { ids: first.rows.map((r) => r.id), counted };
+    await sql`select set_config('enable_bitmapscan', 'off', true)`.execute(tx);
+    const origin = asc ? sql`point(0, 0)` : sql`point(${sql.lit(POSTGRES_KEY_END)}, ${sql.lit(POSTGRES_KEY_END)})`;
+    const edge = sql.raw(asc ? 'max' : 'min');
+    const last = sql`(select point(${edge}(k), ${edge}(k)) from (select name_point[0] as k from contact_search
+      where name_point is not null and ${matching} order by name_point <-> ${origin} limit ${wanted}) w)`;
+    const upTo = asc ? sql`box(point(0, 0), ${last})` : sql`box(${last}, ${origin})`;
+    const page = await sql<{ id: string }>`select id from contact_search
+      where name_point is not null and ${matching} and name_point <@ ${upTo}
+      order by sort_name collate "C" ${dir}, id ${dir} limit ${spec.limit} offset ${spec.offset}`.execute(tx);
+    return { ids: page.rows.map((r) => r.id), counted };
+  });
+  return { rows: await summariesOf(db, ids), counted };
 };
 
 /**
