@@ -500,38 +500,21 @@ export const benchBilling = async (bdb: BenchDatabase, size: number, opts: { bat
   const ratio = run.ms / floor.ms;
   const perTable = Object.entries(floor.byTable).filter(([, n]) => n).map(([t, n]) => `${n.toLocaleString('en')} ${t}`).join(', ');
   const note = `${r.payers.toLocaleString('en')} payers, ${r.invoices.toLocaleString('en')} invoices, ${r.lines.toLocaleString('en')} lines, ${batches} transactions. Floor: the same rows (${perTable}) with multi-row INSERT and UPDATE … FROM (VALUES …) into copies of the tables with the same keys and indexes, in the same number of transactions`;
-  const copyFloorRows: BenchRow[] =
-    floor.copyMs === undefined
+  /** The run against another floor of the same rows, when one was measured. */
+  const againstFloor = (figure: string, floorMs: number | undefined, what: string): BenchRow[] =>
+    floorMs === undefined
       ? []
-      : [
-          {
-            benchmark: 'billing run',
-            database,
-            size,
-            figure: 'time vs COPY floor',
-            value: run.ms / 1000,
-            unit: 's',
-            floor: floor.copyMs / 1000,
-            ratio: run.ms / floor.copyMs,
-            note: `floor: the same rows with COPY FROM STDIN (text format) into copies of the tables with the same keys and indexes, the subscription updates as COPY into a staging table + one UPDATE … FROM, in ${batches} transactions; ${((floor.rows / floor.copyMs) * 1000).toFixed(0)} rows/s`,
-          },
-        ];
-  const nosyncFloorRows: BenchRow[] =
-    floor.nosyncMs === undefined
-      ? []
-      : [
-          {
-            benchmark: 'billing run',
-            database,
-            size,
-            figure: 'time vs floor without fsync',
-            value: run.ms / 1000,
-            unit: 's',
-            floor: floor.nosyncMs / 1000,
-            ratio: run.ms / floor.nosyncMs,
-            note: `floor: the same INSERTs and UPDATEs into a third set of copies with synchronous=OFF (nothing waits for the disk; not durable, so never how Guildhall runs, which is synchronous=FULL): the part of the floor that is the database's own CPU work; ${((floor.rows / floor.nosyncMs) * 1000).toFixed(0)} rows/s`,
-          },
-        ];
+      : [{ benchmark: 'billing run', database, size, figure, value: run.ms / 1000, unit: 's', floor: floorMs / 1000, ratio: run.ms / floorMs, note: `floor: ${what}; ${((floor.rows / floorMs) * 1000).toFixed(0)} rows/s` }];
+  const copyFloorRows = againstFloor(
+    'time vs COPY floor',
+    floor.copyMs,
+    `the same rows with COPY FROM STDIN (text format) into copies of the tables with the same keys and indexes, the subscription updates as COPY into a staging table + one UPDATE … FROM, in ${batches} transactions`,
+  );
+  const nosyncFloorRows = againstFloor(
+    'time vs floor without fsync',
+    floor.nosyncMs,
+    "the same INSERTs and UPDATEs into a third set of copies with synchronous=OFF (nothing waits for the disk; not durable, so never how Guildhall runs, which is synchronous=FULL): the part of the floor that is the database's own CPU work",
+  );
   return [
     { benchmark: 'billing run', database, size, figure: 'time', value: run.ms / 1000, unit: 's', floor: floor.ms / 1000, ratio, note },
     ...copyFloorRows,
