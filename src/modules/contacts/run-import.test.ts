@@ -51,6 +51,19 @@ const nextMemberNumber = async () => {
 
 const actions = (r: ImportReport) => r.rows.map((x) => `${x.line}:${x.action}`);
 
+/** A database failure on inserting a contact with this last name (trigger `name`); returns its removal. */
+const failInsertsOf = async (name: string, lastName: string, message: string): Promise<() => Promise<void>> => {
+  if (ctx.dbKind === 'postgres') {
+    await sql`create function ${sql.raw(name)}() returns trigger language plpgsql as $$ begin raise exception ${sql.lit(message)}; end $$`.execute(ctx.db);
+    await sql`create trigger ${sql.raw(name)} before insert on contact for each row when (new.last_name = ${sql.lit(lastName)}) execute function ${sql.raw(name)}()`.execute(ctx.db);
+  } else {
+    await sql`create trigger ${sql.raw(name)} before insert on contact when new.last_name = ${sql.lit(lastName)} begin select raise(abort, ${sql.lit(message)}); end`.execute(ctx.db);
+  }
+  return async () => {
+    await sql`drop trigger ${sql.raw(name)}${ctx.dbKind === 'postgres' ? sql` on contact` : sql``}`.execute(ctx.db);
+  };
+};
+
 test('a bad row in the second batch: nothing is imported unless importValidRows, and then the other rows of both batches are', async () => {
   const csv =
     'Etternavn;Fornavn;E-post\n' +
@@ -150,12 +163,7 @@ test('matching spans batches: a repeat of an earlier batch\'s row, and a second 
 });
 
 test('a batch failing in the database leaves the batches before it, and the import continues after them when run again', async () => {
-  if (ctx.dbKind === 'postgres') {
-    await sql`create function boom2() returns trigger language plpgsql as $$ begin raise exception 'boom: disk full'; end $$`.execute(ctx.db);
-    await sql`create trigger boom2 before insert on contact for each row when (new.last_name = 'Bang') execute function boom2()`.execute(ctx.db);
-  } else {
-    await sql`create trigger boom2 before insert on contact when new.last_name = 'Bang' begin select raise(abort, 'boom: disk full'); end`.execute(ctx.db);
-  }
+  const restore = await failInsertsOf('boom2', 'Bang', 'boom: disk full');
   const auditBefore = (await verifyAudit(ctx.db)).head!.seq;
   const numberBefore = (await nextMemberNumber())!;
   const csv = 'Etternavn;Fornavn;Vedtekter\nFortsett;A;ja\nFortsett;B;ja\nFortsett;C;ja\nFortsett;D;ja\nBang;E;ja\nFortsett;F;ja\nFortsett;G;ja\n';
@@ -164,7 +172,7 @@ test('a batch failing in the database leaves the batches before it, and the impo
   try {
     await assert.rejects(runImport(deps, by, id, request), /Lines 5–7 could not be imported \(.*boom: disk full.*\)\. The 3 row\(s\) before line 5 were imported and stay imported; running this import again with the same mapping continues from line 5\./);
   } finally {
-    await sql`drop trigger boom2${ctx.dbKind === 'postgres' ? sql` on contact` : sql``}`.execute(ctx.db);
+    await restore();
   }
   const status = await getImportStatus(ctx.db, id);
   assert.equal(status.status, 'failed');
@@ -217,18 +225,13 @@ test('a household primary moving in the file takes its secondaries along, in whi
 });
 
 test('erasing a contact removes its made-up e-mail from the saved batches of an import that has not finished', async () => {
-  if (ctx.dbKind === 'postgres') {
-    await sql`create function boom3() returns trigger language plpgsql as $$ begin raise exception 'boom'; end $$`.execute(ctx.db);
-    await sql`create trigger boom3 before insert on contact for each row when (new.last_name = 'Stopp') execute function boom3()`.execute(ctx.db);
-  } else {
-    await sql`create trigger boom3 before insert on contact when new.last_name = 'Stopp' begin select raise(abort, 'boom'); end`.execute(ctx.db);
-  }
+  const restore = await failInsertsOf('boom3', 'Stopp', 'boom');
   let id: string;
   try {
     id = await upload('Etternavn;Fornavn\nGlemt;Gunnar\nA;B\nC;D\nStopp;E\n');
     await assert.rejects(runImport(deps, by, id, { mapping: { Etternavn: 'lastName', Fornavn: 'firstNames' }, options: { pseudoEmailDomain: 'medlem.example.org' } }), /Line 5 could not be imported/);
   } finally {
-    await sql`drop trigger boom3${ctx.dbKind === 'postgres' ? sql` on contact` : sql``}`.execute(ctx.db);
+    await restore();
   }
   const status = await getImportStatus(ctx.db, id);
   const gunnar = status.report!.rows[0]!;
