@@ -137,6 +137,9 @@ const searchParts = (db: Kysely<DB>, filter: ContactFilter) => {
   return { fts: phrases.length ? phrases.join(' AND ') : null, likes };
 };
 
+/** Every search word as a `like` pattern (for paths that test `search_text` directly). */
+const likePatterns = (filter: ContactFilter): string[] => (filter.q ? searchTerms(filter.q) : []).map(likeContaining);
+
 /** Nothing but the search words narrows the list (the FTS5 table alone can answer it on SQLite). */
 const searchOnly = (filter: ContactFilter) =>
   filter.status === 'active' && !filter.kind && !filter.tags?.length && filter.hasEmail === undefined && !filter.householdRole && !filter.consent && !filter.fields?.length;
@@ -408,7 +411,7 @@ const nameOrderPage = async (db: Kysely<DB>, spec: ListContactsSpec, fts: string
     return sorted(found().where(upToKey)).limit(spec.limit).offset(spec.offset).execute();
   }
   const earlier = await sorted(found().where(before)).execute();
-  const likes = (spec.filter.q ? searchTerms(spec.filter.q) : []).map(likeContaining);
+  const likes = likePatterns(spec.filter);
   const bound = dir === 'asc' ? lowestWithKey(key, SQLITE_KEY_CHARS) : lowestAboveKey(key, SQLITE_KEY_CHARS);
   let walk = withConditions(db.selectFrom('contact'), spec.filter, likes);
   if (bound !== undefined) walk = walk.where('contact.sort_name', dir === 'asc' ? '>=' : '<', bound);
@@ -434,7 +437,7 @@ const POSTGRES_KEY_END = 32 ** 10;
  * cap) and, for the walk, not to use bitmaps (which read every match).
  */
 const narrowPage = async (db: Kysely<DB>, spec: ListContactsSpec, cap: number) => {
-  const likes = (spec.filter.q ? searchTerms(spec.filter.q) : []).map(likeContaining);
+  const likes = likePatterns(spec.filter);
   const matching = sql.join(likes.map((pattern) => sql`search_text like ${pattern} escape '\\'`), sql` and `);
   const asc = spec.sort.direction === 'asc';
   const dir = sql.raw(asc ? 'asc' : 'desc');
@@ -475,7 +478,7 @@ const nameWalk = async (db: Kysely<DB>, spec: ListContactsSpec): Promise<Summary
   const walk = spec.nameWalk ?? NAME_WALK;
   if (spec.sort.column !== 'displayName' || spec.offset + spec.limit > walk) return null;
   const first = ordered(db, db.selectFrom('contact').where('contact.status', '=', spec.filter.status).selectAll('contact'), spec.sort).limit(walk);
-  const likes = (spec.filter.q ? searchTerms(spec.filter.q) : []).map(likeContaining);
+  const likes = likePatterns(spec.filter);
   const walked = withConditions(db.selectFrom(first.as('contact')) as unknown as ContactQuery, spec.filter, likes);
   const rows = (await ordered(db, walked.select(SUMMARY_COLUMNS), spec.sort).limit(spec.limit).offset(spec.offset).execute()) as SummaryRow[];
   return rows.length === spec.limit ? rows : null;
