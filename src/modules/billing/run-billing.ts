@@ -355,32 +355,47 @@ const writeBatch = async (tx: Kysely<DB>, deps: BillingDeps, by: Actor, w: Write
 
 // ---- the run ----
 
+/** Adds a batch to the run's totals: summed as bigints per batch, written out as amounts once per key and batch (not per line). */
 const tally = (totals: RunTotals, plan: BatchPlan, ctx: PlanContext, catalog: CatalogSnapshot) => {
   const cur = ctx.currency;
   totals.invoices += plan.invoices.length;
   totals.conversions += plan.conversions;
   totals.endings += plan.endings;
-  let sum = BigInt(totals.total.minor);
-  const byItem = new Map(totals.byItem.map((b) => [`${b.itemType}:${b.code}`, b]));
+  let sum = 0n;
+  const bySource = new Map<string, { lines: number; minor: bigint }>();
+  const byItem = new Map<string, { itemType: string; code: string; name: string; lines: number; minor: bigint }>();
   for (const inv of plan.invoices) {
     for (const l of inv.lines) {
       totals.lines++;
       sum += l.netMinor;
-      const s = (totals.bySource[l.source] ??= { lines: 0, amount: amountOut(0n, cur) });
+      const s = bySource.get(l.source) ?? { lines: 0, minor: 0n };
       s.lines++;
-      s.amount = amountOut(BigInt(s.amount.minor) + l.netMinor, cur);
+      s.minor += l.netMinor;
+      bySource.set(l.source, s);
       if (l.itemType && l.itemId) {
         const item = catalog.get(itemKey(l.itemType, l.itemId));
         const key = `${l.itemType}:${item?.code ?? l.itemId}`;
-        const b = byItem.get(key) ?? { itemType: l.itemType, code: item?.code ?? l.itemId, name: item?.name ?? l.itemId, lines: 0, amount: amountOut(0n, cur) };
+        const b = byItem.get(key) ?? { itemType: l.itemType, code: item?.code ?? l.itemId, name: item?.name ?? l.itemId, lines: 0, minor: 0n };
         b.lines++;
-        b.amount = amountOut(BigInt(b.amount.minor) + l.netMinor, cur);
+        b.minor += l.netMinor;
         byItem.set(key, b);
       }
     }
   }
-  totals.total = amountOut(sum, cur);
-  totals.byItem = [...byItem.values()].sort((a, b) => a.code.localeCompare(b.code));
+  totals.total = amountOut(BigInt(totals.total.minor) + sum, cur);
+  for (const [source, t] of bySource) {
+    const s = (totals.bySource[source] ??= { lines: 0, amount: amountOut(0n, cur) });
+    s.lines += t.lines;
+    s.amount = amountOut(BigInt(s.amount.minor) + t.minor, cur);
+  }
+  const items = new Map(totals.byItem.map((b) => [`${b.itemType}:${b.code}`, b]));
+  for (const [key, t] of byItem) {
+    const b = items.get(key) ?? { itemType: t.itemType, code: t.code, name: t.name, lines: 0, amount: amountOut(0n, cur) };
+    b.lines += t.lines;
+    b.amount = amountOut(BigInt(b.amount.minor) + t.minor, cur);
+    items.set(key, b);
+  }
+  totals.byItem = [...items.values()].sort((a, b) => a.code.localeCompare(b.code));
 };
 
 export const checkAsOf = (asOf: string): void => {

@@ -5,6 +5,7 @@ import type { Clock } from '../../kernel/clock.ts';
 import { money, toDecimalString } from '../../kernel/money.ts';
 import { recordAudit } from '../audit/index.ts';
 import { orgToday } from '../catalog/index.ts';
+import { getSetting } from '../settings/index.ts';
 import { postEntries, type NewEntry } from '../ledger/index.ts';
 import { allocateOldestFirst } from './allocation.ts';
 import type { ChangedBy, PaymentDeps } from './payment.ts';
@@ -56,8 +57,26 @@ export interface SettleOptions {
   locked?: boolean;
 }
 
+/**
+ * Payers among `ids` that can have something to settle, by two index lookups per payer that do not
+ * grow with the payer's history of invoices and payments (the billing run asks this for every payer
+ * it bills): customer credit only ever comes through lines on the customer-credit account that name
+ * the payer (check-invariants, invariant 8), and an invoice is only overpaid after a credit note for
+ * it (a payment never allocates more than is open). Most payers have neither.
+ */
+const mayNeedSettling = async (tx: Db, ids: readonly string[], apply: boolean): Promise<string[]> => {
+  const creditLines = apply
+    ? sql`select contact_id as id from ledger_line where ${inList(tx, 'contact_id', ids)} and contact_id is not null and account_code = ${await getSetting(tx, 'ledger.credit_account')} union `
+    : sql``;
+  const { rows } = await sql<{ id: string }>`${creditLines}select payer_id as id from invoice where ${inList(tx, 'payer_id', ids)} and kind = 'credit_note'`.execute(tx);
+  const maybe = new Set(rows.map((r) => r.id));
+  return ids.filter((id) => maybe.has(id));
+};
+
 /** Payers among `ids` that have customer credit or an overpaid invoice: the only ones that need settling. */
-const payersToSettle = async (tx: Db, ids: readonly string[], apply: boolean): Promise<string[]> => {
+const payersToSettle = async (tx: Db, all: readonly string[], apply: boolean): Promise<string[]> => {
+  const ids = await mayNeedSettling(tx, all, apply);
+  if (!ids.length) return [];
   const credit = apply ? await customerCredit(tx, ids) : new Map<string, bigint>();
   const overpaid = await tx
     .selectFrom('invoice')
