@@ -84,32 +84,31 @@ export const listOpenInvoices = async (db: Kysely<DB>, query: OpenInvoiceQuery, 
   if (query.payerId) conds.push(sql`invoice.payer_id = ${query.payerId}`);
   if (query.overdue === true) conds.push(sql`invoice.due_date < ${query.at}`);
   if (query.overdue === false) conds.push(sql`invoice.due_date >= ${query.at}`);
-  if (text) {
-    // The payers whose name (or e-mail, member number, phone) has every word: found once, in the
-    // contact table (PostgreSQL's trigram index serves it), not looked at again for each invoice.
-    const payers = sql<boolean>`invoice.payer_id in (select contact.id from contact where ${contactMatches(text)})`;
-    conds.push(
-      /^\d{1,25}$/.test(text)
-        ? sql`(${sql.join(
-            [
-              ...(text.length <= 15 ? [sql`invoice.number = ${Number(text)}`, sql`invoice.payer_member_number = ${Number(text)}`] : []),
-              sql`invoice.payment_reference = ${text}`,
-              payers,
-            ],
-            sql` or `,
-          )})`
-        : payers,
-    );
-  }
   const where = sql<boolean>`${sql.join(conds, sql` and `)}`;
-  const base = db.selectFrom('invoice').leftJoin(credited, 'cn.credits_invoice_id', 'invoice.id');
-  const agg = await base
+  let base = db.selectFrom('invoice');
+  if (text) {
+    // The invoices a search names, each part an index lookup: of the payers whose name (or e-mail,
+    // member number, phone) has every word, found once through the contacts' search index, and for a
+    // number also the invoice with that number or KID. They drive the query (CROSS JOIN keeps them
+    // first on SQLite), so it reads what was found instead of testing every open invoice.
+    const found = [sql`select i.id from invoice i where ${contactMatches(db, 'i.payer_id', text)}`];
+    if (/^\d{1,25}$/.test(text)) {
+      found.push(sql`select i.id from invoice i where i.payment_reference = ${text}`);
+      if (text.length <= 15) found.push(sql`select i.id from invoice i where i.number = ${Number(text)}`);
+    }
+    base = db
+      .selectFrom(sql<{ id: string }>`(${sql.join(found, sql` union `)})`.as('found'))
+      .crossJoin('invoice')
+      .where(sql<boolean>`invoice.id = found.id`) as unknown as typeof base;
+  }
+  const withCredited = base.leftJoin(credited, 'cn.credits_invoice_id', 'invoice.id');
+  const agg = await withCredited
     .where(where)
     .select((eb) => [eb.fn.countAll().as('n'), sql<string | number | null>`sum(${open})`.as('open_sum')])
     .executeTakeFirst();
   const col = sql.ref(SORT_COLUMN[query.sort.column]);
   const dir = query.sort.direction === 'desc' ? sql`desc` : sql`asc`;
-  const rows = await base
+  const rows = await withCredited
     .innerJoin('contact', 'contact.id', 'invoice.payer_id')
     .where(where)
     .select([

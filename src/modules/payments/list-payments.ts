@@ -56,7 +56,7 @@ export const listPayments = async (db: Kysely<DB>, query: PaymentListQuery): Pro
     q = q.where((eb) =>
       eb.or([
         ...(/^\d{1,15}$/.test(text) ? [eb('payment.number', '=', Number(text))] : []),
-        contactMatches(text),
+        contactMatches(db, 'payment.contact_id', text),
         containsText(db, 'payment.reference', text),
         containsText(db, 'payment.external_id', text),
       ]),

@@ -419,6 +419,13 @@ withCtx('open-invoice list for quick entry, ageing at a day (equal to the ledger
   assert.equal(byName.total, 2);
   const byRef = await listOpenInvoices(ctx.db, { page: 1, pageSize: 50, sort: { column: 'due_date', direction: 'asc' }, at: '2026-03-01', q: fresh.paymentReference! }, 'NOK');
   assert.deepEqual(byRef.items.map((i) => i.invoiceId), [fresh.id]);
+  // Quick entry by invoice number and by the payer's member number; a word must be in the payer's search text.
+  const search = (q: string) => listOpenInvoices(ctx.db, { page: 1, pageSize: 50, sort: { column: 'due_date', direction: 'asc' }, at: '2026-03-01', q }, 'NOK');
+  assert.ok((await search(String(mid.number))).items.some((i) => i.invoiceId === mid.id), 'found by its number');
+  assert.deepEqual((await search(String(p.memberNumber))).items.map((i) => i.invoiceId), [old.id, mid.id], 'found by the payer\'s member number');
+  assert.deepEqual((await search('nilsen test')).items.map((i) => i.invoiceId), [fresh.id]);
+  assert.equal((await search('nilsen ødeg')).total, 0);
+  assert.equal((await search('9'.repeat(25))).total, 0);
 
   const ageing = await ageingReport(ctx.db, { at: '2026-03-01', page: 1, pageSize: 50, sort: { column: 'total', direction: 'desc' } }, 'NOK');
   assert.equal(ageing.totals.total, 56000n);
