@@ -263,13 +263,14 @@ const runTables = (auditSeqBefore: number): RunTable[] => [
   { table: 'ledger_entry', key: 'id' },
   { table: 'ledger_line', key: 'id' },
   { table: 'ledger_holding', key: 'invoice_id' },
+  { table: 'ledger_day_total', key: 'account_code' },
   { table: 'job', key: 'id' },
   { table: 'invoice_delivery', key: 'id' },
   { table: 'mail_message', key: 'id' },
   { table: 'audit_log', key: 'seq', where: sql<boolean>`seq > ${auditSeqBefore}` },
 ];
 /** Tables the organization leaves empty: all their rows after the run are the run's. */
-const EMPTY_BEFORE = ['invoice', 'invoice_line', 'subscription_event', 'ledger_entry', 'ledger_line', 'ledger_holding', 'job', 'invoice_delivery', 'mail_message'] as const;
+const EMPTY_BEFORE = ['invoice', 'invoice_line', 'subscription_event', 'ledger_entry', 'ledger_line', 'ledger_holding', 'ledger_day_total', 'job', 'invoice_delivery', 'mail_message'] as const;
 
 const SUB_COLUMNS = ['status', 'fee_cursor', 'usage_cursor', 'end_date', 'start_date', 'anchor_day', 'next_due', 'version', 'updated_at'] as const;
 

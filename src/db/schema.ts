@@ -635,6 +635,15 @@ export interface LedgerLineTable {
   credit_minor: number | string | bigint;
 }
 
+/** Σ debit, Σ credit and the number of lines per account and day (migration 0016), kept by postEntries. */
+export interface LedgerDayTotalTable {
+  account_code: string;
+  entry_date: string;
+  debit_minor: number | string | bigint;
+  credit_minor: number | string | bigint;
+  lines: number | string;
+}
+
 export interface JournalTable {
   id: string;
   seq: number;
@@ -782,6 +791,7 @@ export interface DB {
   gl_account: GlAccountTable;
   ledger_entry: LedgerEntryTable;
   ledger_line: LedgerLineTable;
+  ledger_day_total: LedgerDayTotalTable;
   journal: JournalTable;
   ledger_holding: LedgerHoldingTable;
   payment: PaymentTable;

@@ -14,6 +14,7 @@ import * as m0012 from './0012_charges_due_by_payer.ts';
 import * as m0013 from './0013_payment_lookups.ts';
 import * as m0014 from './0014_contact_search_name_order.ts';
 import * as m0015 from './0015_credit_note_payer.ts';
+import * as m0016 from './0016_ledger_day_totals.ts';
 
 /** Forward-only, in order. Add a file and list it here; never edit one that has shipped. */
 export const migrations: Record<string, Migration> = {
@@ -32,4 +33,5 @@ export const migrations: Record<string, Migration> = {
   '0013_payment_lookups': m0013,
   '0014_contact_search_name_order': m0014,
   '0015_credit_note_payer': m0015,
+  '0016_ledger_day_totals': m0016,
 };

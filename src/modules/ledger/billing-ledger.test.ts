@@ -162,6 +162,7 @@ withCtx('backfill: invoices issued before the ledger existed go through the hold
   await createCreditNote(ctx, by, first!.id, { reason: 'Old correction' });
   await voidInvoice(ctx, by, second!.id, { reason: 'Old mistake' });
   // As a database upgraded from before the ledger: no postings, no holding rows.
+  await ctx.db.deleteFrom('ledger_day_total').execute();
   await ctx.db.deleteFrom('ledger_line').execute();
   await ctx.db.deleteFrom('ledger_entry').execute();
   await ctx.db.deleteFrom('ledger_holding').execute();

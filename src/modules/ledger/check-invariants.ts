@@ -29,6 +29,8 @@ const add = (m: Map<string, bigint>, key: string, v: bigint) => m.set(key, (m.ge
  *    receipts − receipts reversed − allocations of those receipts (reversal rows included) −
  *    credit applied to the contact's invoices (allocations without a payment, kind credit or
  *    reversal) − refunds.
+ * 9. The day totals (`ledger_day_total`, what the trial balance reads) are the sums of the lines:
+ *    per account and day, Σ debit, Σ credit and the number of lines.
  */
 export const checkInvariants = async (db: Db): Promise<string[]> => {
   const out: string[] = [];
@@ -208,6 +210,25 @@ export const checkInvariants = async (db: Db): Promise<string[]> => {
     const ledger = creditByContact.get(id) ?? 0n;
     const expected = expectedCredit.get(id) ?? 0n;
     if (ledger !== expected) report(`Contact ${id}: customer credit in the ledger is ${ledger} but their receipts, allocations and refunds leave ${expected} (minor units).`);
+  }
+
+  // 9. Day totals = the lines' sums.
+  const fromLines = new Map<string, string>();
+  for (const r of await db
+    .selectFrom('ledger_line')
+    .select(['account_code', 'entry_date', (eb) => eb.fn.sum<string | number>('debit_minor').as('d'), (eb) => eb.fn.sum<string | number>('credit_minor').as('c'), (eb) => eb.fn.countAll<string | number>().as('n')])
+    .groupBy(['account_code', 'entry_date'])
+    .execute()) {
+    fromLines.set(`${r.account_code} ${r.entry_date}`, `debit ${toBigInt(r.d)}, credit ${toBigInt(r.c)}, ${toNumber(r.n)} lines`);
+  }
+  const fromTotals = new Map<string, string>();
+  for (const r of await db.selectFrom('ledger_day_total').selectAll().execute()) {
+    fromTotals.set(`${r.account_code} ${r.entry_date}`, `debit ${toBigInt(r.debit_minor)}, credit ${toBigInt(r.credit_minor)}, ${toNumber(r.lines)} lines`);
+  }
+  for (const key of new Set([...fromLines.keys(), ...fromTotals.keys()])) {
+    const lines = fromLines.get(key) ?? 'no lines';
+    const totals = fromTotals.get(key) ?? 'no day total';
+    if (lines !== totals) report(`Account and day ${key}: the day total says ${totals}, the lines add up to ${lines}.`);
   }
   return out;
 };

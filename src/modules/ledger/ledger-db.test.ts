@@ -295,6 +295,13 @@ test('trial balance at any date: debit and credit totals equal, A/R equals what 
   assert.deepEqual(early.accounts.map((a) => [a.code, a.balance.minor]), [['19000-0000', 10000n], ['20500-0000', -10000n]]);
   assert.equal((await trialBalance(ctx.db, { at: '2025-01-01' })).accounts.length, 0);
   await assert.rejects(trialBalance(ctx.db, { at: 'today' }), /YYYY-MM-DD/);
+  // The trial balance reads the day totals; a day total that no longer matches its lines is reported.
+  const day = { account_code: '19000-0000', entry_date: '2026-03-01' };
+  const kept = await ctx.db.selectFrom('ledger_day_total').selectAll().where('account_code', '=', day.account_code).where('entry_date', '=', day.entry_date).executeTakeFirstOrThrow();
+  await ctx.db.updateTable('ledger_day_total').set({ debit_minor: 1 }).where('account_code', '=', day.account_code).where('entry_date', '=', day.entry_date).execute();
+  assert.deepEqual(await checkInvariants(ctx.db), [`Account and day 19000-0000 2026-03-01: the day total says debit 1, credit 0, 1 lines, the lines add up to debit ${toBigInt(kept.debit_minor)}, credit 0, 1 lines.`]);
+  await ctx.db.updateTable('ledger_day_total').set({ debit_minor: kept.debit_minor }).where('account_code', '=', day.account_code).where('entry_date', '=', day.entry_date).execute();
+  await assertBooksBalance();
 });
 
 test('a contact account lists A/R and customer-credit lines oldest first with a running balance', async () => {

@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import { lockResource, toNumber } from '../../db/database.ts';
 import { insertRows } from '../../db/bulk.ts';
 import type { DB } from '../../db/schema.ts';
@@ -115,7 +115,37 @@ export const postEntries = async (tx: Db, deps: { clock: Clock }, by: string, en
   }
   await insertRows(tx, 'ledger_entry', ENTRY_COLUMNS, entryRows, 1000);
   await insertRows(tx, 'ledger_line', LINE_COLUMNS, lineRows, 2000);
+  await addDayTotals(tx, lineRows);
   return out;
+};
+
+/**
+ * Adds the lines just written to `ledger_day_total` (per account and day: Σ debit, Σ credit, lines),
+ * one upsert per call; under the ledger lock, so no two postings add to a row at once.
+ */
+const addDayTotals = async (tx: Db, lineRows: unknown[][]) => {
+  const days = new Map<string, { account_code: string; entry_date: string; debit: bigint; credit: bigint; lines: number }>();
+  for (const l of lineRows) {
+    const [date, account] = [l[3] as string, l[4] as string];
+    const key = `${account}\u0000${date}`;
+    const t = days.get(key) ?? { account_code: account, entry_date: date, debit: 0n, credit: 0n, lines: 0 };
+    t.debit += BigInt(l[7] as string);
+    t.credit += BigInt(l[8] as string);
+    t.lines++;
+    days.set(key, t);
+  }
+  if (!days.size) return;
+  await tx
+    .insertInto('ledger_day_total')
+    .values([...days.values()].map((t) => ({ account_code: t.account_code, entry_date: t.entry_date, debit_minor: t.debit.toString(), credit_minor: t.credit.toString(), lines: t.lines })))
+    .onConflict((oc) =>
+      oc.columns(['account_code', 'entry_date']).doUpdateSet({
+        debit_minor: sql`ledger_day_total.debit_minor + excluded.debit_minor`,
+        credit_minor: sql`ledger_day_total.credit_minor + excluded.credit_minor`,
+        lines: sql`ledger_day_total.lines + excluded.lines`,
+      }),
+    )
+    .execute();
 };
 
 /** Posts one entry (see `postEntries`). */

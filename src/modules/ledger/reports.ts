@@ -40,9 +40,10 @@ export const trialBalance = async (db: Db, opts: { at: string; includeEmpty?: bo
   if (!isIsoDate(opts.at)) throw validation(`The date must be written YYYY-MM-DD; got "${opts.at}".`, { field: 'at' });
   const currency = await getSetting(db, 'organization.currency');
   const rows = await sql<{ code: string; name: string; type: string; d: unknown; c: unknown; n: unknown }>`
-    select a.code, a.name, a.type, coalesce(sum(l.debit_minor), 0) as d, coalesce(sum(l.credit_minor), 0) as c, count(l.id) as n
-    from gl_account a left join ledger_line l on l.account_code = a.code and l.entry_date <= ${opts.at}
-    group by a.code, a.name, a.type
+    select a.code, a.name, a.type, coalesce(t.d, 0) as d, coalesce(t.c, 0) as c, coalesce(t.n, 0) as n
+    from gl_account a left join (
+      select account_code, sum(debit_minor) as d, sum(credit_minor) as c, sum(lines) as n from ledger_day_total where entry_date <= ${opts.at} group by account_code
+    ) t on t.account_code = a.code
     order by a.code`.execute(db);
   const m = (v: bigint) => money(v, currency);
   const t = { debit: 0n, credit: 0n, debitBalance: 0n, creditBalance: 0n };
