@@ -42,8 +42,9 @@ export const containsText = (db: Db, column: string, text: string): RawBuilder<b
 export const contactMatches = (db: Db, column: string, text: string): RawBuilder<boolean> => {
   const found = filteredContacts(db, { q: text, status: 'active' }).select('contact.id');
   const number = text.trim();
-  const byNumber = /^\d{1,15}$/.test(number) ? sql` or ${sql.ref(column)} in (select c.id from contact c where c.member_number = ${Number(number)})` : sql``;
-  return sql<boolean>`(${sql.ref(column)} in (${found})${byNumber})`;
+  // One IN over a union (not two INs joined by OR, which PostgreSQL can only test row by row).
+  const byNumber = /^\d{1,15}$/.test(number) ? sql` union select c.id from contact c where c.member_number = ${Number(number)}` : sql``;
+  return sql<boolean>`${sql.ref(column)} in (select f.id from ${found} as f${byNumber})`;
 };
 
 // ---- accounts and the organization
