@@ -546,7 +546,7 @@ export const benchBilling = async (bdb: BenchDatabase, size: number, opts: { bat
   const written = floor.rows + generated.recurring + generated.queued;
   const ratio = run.ms / floor.ms;
   const perTable = Object.entries(floor.byTable).filter(([, n]) => n).map(([t, n]) => `${n.toLocaleString('en')} ${t}`).join(', ');
-  const note = `${r.payers.toLocaleString('en')} payers, ${r.invoices.toLocaleString('en')} invoices, ${r.lines.toLocaleString('en')} lines, ${batches} transactions. Floor: the same rows (${perTable}) with multi-row INSERT and UPDATE … FROM (VALUES …) into copies of the tables with the same keys and indexes, in the same number of transactions`;
+  const note = `${r.payers.toLocaleString('en')} payers, ${r.invoices.toLocaleString('en')} invoices, ${r.lines.toLocaleString('en')} lines, ${batches} transactions. Floor: the same rows (${perTable}) with multi-row INSERT and the run's own multi-row UPDATE (updateRows) into copies of the tables with the same keys and indexes, in the same number of transactions`;
   /** The run against another floor of the same rows, when one was measured. */
   const againstFloor = (figure: string, floorMs: number | undefined, what: string): BenchRow[] =>
     floorMs === undefined
