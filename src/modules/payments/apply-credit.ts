@@ -5,7 +5,6 @@ import type { Clock } from '../../kernel/clock.ts';
 import { money, toDecimalString } from '../../kernel/money.ts';
 import { recordAudit } from '../audit/index.ts';
 import { orgToday } from '../catalog/index.ts';
-import { getSetting } from '../settings/index.ts';
 import { postEntries, type NewEntry } from '../ledger/index.ts';
 import { allocateOldestFirst } from './allocation.ts';
 import type { ChangedBy, PaymentDeps } from './payment.ts';
@@ -64,9 +63,9 @@ export interface SettleOptions {
  * the payer (check-invariants, invariant 8), and an invoice is only overpaid after a credit note for
  * it (a payment never allocates more than is open). Most payers have neither.
  */
-const mayNeedSettling = async (tx: Db, ids: readonly string[], apply: boolean): Promise<string[]> => {
+const mayNeedSettling = async (tx: Db, ids: readonly string[], apply: boolean, creditAccount: string): Promise<string[]> => {
   const creditLines = apply
-    ? sql`select contact_id as id from ledger_line where ${inList(tx, 'contact_id', ids)} and contact_id is not null and account_code = ${await getSetting(tx, 'ledger.credit_account')} union `
+    ? sql`select contact_id as id from ledger_line where ${inList(tx, 'contact_id', ids)} and contact_id is not null and account_code = ${creditAccount} union `
     : sql``;
   const { rows } = await sql<{ id: string }>`${creditLines}select payer_id as id from invoice where ${inList(tx, 'payer_id', ids)} and kind = 'credit_note'`.execute(tx);
   const maybe = new Set(rows.map((r) => r.id));
@@ -74,8 +73,8 @@ const mayNeedSettling = async (tx: Db, ids: readonly string[], apply: boolean): 
 };
 
 /** Payers among `ids` that have customer credit or an overpaid invoice: the only ones that need settling. */
-const payersToSettle = async (tx: Db, all: readonly string[], apply: boolean): Promise<string[]> => {
-  const ids = await mayNeedSettling(tx, all, apply);
+const payersToSettle = async (tx: Db, all: readonly string[], apply: boolean, creditAccount: string): Promise<string[]> => {
+  const ids = await mayNeedSettling(tx, all, apply, creditAccount);
   if (!ids.length) return [];
   const credit = apply ? await customerCredit(tx, ids) : new Map<string, bigint>();
   const overpaid = await tx
@@ -104,7 +103,8 @@ export const applyCustomerCreditInTx = async (tx: Db, deps: { clock: Clock }, by
   const ids = [...new Set(payerIds)];
   if (!ids.length) return [];
   const apply = opts.apply !== false;
-  const candidates = await payersToSettle(tx, ids, apply);
+  const { accounts, currency } = await loadPaymentSettings(tx);
+  const candidates = await payersToSettle(tx, ids, apply, accounts.credit);
   if (!candidates.length) return [];
 
   const locked: string[] = [];
@@ -130,8 +130,6 @@ export const applyCustomerCreditInTx = async (tx: Db, deps: { clock: Clock }, by
     for (const id of ids) lockedInvoices.add(id);
   }
   if (!ready.length) return [];
-  const settings = await loadPaymentSettings(tx);
-  const { accounts, currency } = settings;
   // Read again under the locks.
   const credit = await customerCredit(tx, ready);
   const invoices = (await loadUnsettledInvoices(tx, ready)).filter((i) => i.currency === currency && lockedInvoices.has(i.invoiceId));
