@@ -75,6 +75,7 @@ export const postEntries = async (tx: Db, deps: { clock: Clock }, by: string, en
   const now = deps.clock.now().toISOString();
   const entryRows: unknown[][] = [];
   const lineRows: unknown[][] = [];
+  const days = new Map<string, DayTotal>();
   const out: PostedRef[] = [];
   for (const e of entries) {
     const prior = e.sourceKey ? existing.get(e.sourceKey) : undefined;
@@ -108,36 +109,43 @@ export const postEntries = async (tx: Db, deps: { clock: Clock }, by: string, en
     const hash = entryHash(content, lines);
     prevHash = hash;
     entryRows.push([content.id, content.seq, content.entry_date, content.kind, content.description, content.contact_id, content.invoice_id, content.payment_id, content.source_key, null, content.prev_hash, hash, content.created_by, content.created_at]);
-    for (const l of lines) lineRows.push([l.id, content.id, l.line_no, content.entry_date, l.account_code, l.contact_id, l.invoice_id, l.debit_minor.toString(), l.credit_minor.toString()]);
+    for (const l of lines) {
+      lineRows.push([l.id, content.id, l.line_no, content.entry_date, l.account_code, l.contact_id, l.invoice_id, l.debit_minor.toString(), l.credit_minor.toString()]);
+      const key = `${l.account_code}\u0000${content.entry_date}`;
+      const day = days.get(key) ?? { account_code: l.account_code, entry_date: content.entry_date, debit: 0n, credit: 0n, lines: 0 };
+      day.debit += l.debit_minor;
+      day.credit += l.credit_minor;
+      day.lines++;
+      days.set(key, day);
+    }
     const ref = { id: content.id, seq: content.seq, created: true };
     if (content.source_key) existing.set(content.source_key, { ...ref, created: false });
     out.push(ref);
   }
   await insertRows(tx, 'ledger_entry', ENTRY_COLUMNS, entryRows, 1000);
   await insertRows(tx, 'ledger_line', LINE_COLUMNS, lineRows, 2000);
-  await addDayTotals(tx, lineRows);
+  await addDayTotals(tx, [...days.values()]);
   return out;
 };
+
+/** What a posting adds to one account on one day. */
+interface DayTotal {
+  account_code: string;
+  entry_date: string;
+  debit: bigint;
+  credit: bigint;
+  lines: number;
+}
 
 /**
  * Adds the lines just written to `ledger_day_total` (per account and day: Σ debit, Σ credit, lines),
  * one upsert per call; under the ledger lock, so no two postings add to a row at once.
  */
-const addDayTotals = async (tx: Db, lineRows: unknown[][]) => {
-  const days = new Map<string, { account_code: string; entry_date: string; debit: bigint; credit: bigint; lines: number }>();
-  for (const l of lineRows) {
-    const [date, account] = [l[3] as string, l[4] as string];
-    const key = `${account}\u0000${date}`;
-    const t = days.get(key) ?? { account_code: account, entry_date: date, debit: 0n, credit: 0n, lines: 0 };
-    t.debit += BigInt(l[7] as string);
-    t.credit += BigInt(l[8] as string);
-    t.lines++;
-    days.set(key, t);
-  }
-  if (!days.size) return;
+const addDayTotals = async (tx: Db, days: DayTotal[]) => {
+  if (!days.length) return;
   await tx
     .insertInto('ledger_day_total')
-    .values([...days.values()].map((t) => ({ account_code: t.account_code, entry_date: t.entry_date, debit_minor: t.debit.toString(), credit_minor: t.credit.toString(), lines: t.lines })))
+    .values(days.map((t) => ({ account_code: t.account_code, entry_date: t.entry_date, debit_minor: t.debit.toString(), credit_minor: t.credit.toString(), lines: t.lines })))
     .onConflict((oc) =>
       oc.columns(['account_code', 'entry_date']).doUpdateSet({
         debit_minor: sql`ledger_day_total.debit_minor + excluded.debit_minor`,
