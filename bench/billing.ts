@@ -263,6 +263,7 @@ const runTables = (auditSeqBefore: number): RunTable[] => [
   { table: 'ledger_entry', key: 'id' },
   { table: 'ledger_line', key: 'id' },
   { table: 'ledger_holding', key: 'invoice_id' },
+  // One row per account: the run posts everything on one day, so the account alone pages it.
   { table: 'ledger_day_total', key: 'account_code' },
   { table: 'job', key: 'id' },
   { table: 'invoice_delivery', key: 'id' },

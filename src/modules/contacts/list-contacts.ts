@@ -5,7 +5,7 @@ import { validation } from '../../kernel/app-error.ts';
 import { CONSENT_KINDS, CONTACT_KINDS, CONTACT_STATUSES, searchTerms, type ConsentKind, type ContactKind, type ContactStatus, type ContactSummary } from './contact.ts';
 import { loadCustomFields, loadTags, toSummary } from './contact-store.ts';
 import { checkFieldValue } from './custom-field.ts';
-import { lowestAboveKey, lowestWithKey, SQLITE_KEY_CHARS, SQLITE_ROWID_BITS } from './name-key.ts';
+import { lowestAboveKey, lowestWithKey, POSTGRES_KEY_CHARS, SQLITE_KEY_CHARS, SQLITE_ROWID_BITS } from './name-key.ts';
 
 /**
  * The contacts list: search, filters, sort and paging. The same filter serves bulk tagging, saved
@@ -423,8 +423,8 @@ const nameOrderPage = async (db: Kysely<DB>, spec: ListContactsSpec, fts: string
 const narrowAlone = (db: Kysely<DB>, spec: ListContactsSpec) =>
   dbKind(db) === 'postgres' && searchOnly(spec.filter) && spec.sort.column === 'displayName' && indexable(db, spec.filter);
 
-/** PostgreSQL's name keys are below this (10 characters of 5 bits, see name-key.ts). */
-const POSTGRES_KEY_END = 32 ** 10;
+/** PostgreSQL's name keys are below this (5 bits per character, see name-key.ts). */
+const POSTGRES_KEY_END = 32 ** POSTGRES_KEY_CHARS;
 
 /**
  * PostgreSQL, only search words, by name: the narrow table of the active contacts (migration 0014)

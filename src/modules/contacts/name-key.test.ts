@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { lowestAboveKey, lowestWithKey, nameKey } from './name-key.ts';
+import { lowestAboveKey, lowestWithKey, nameKey, POSTGRES_KEY_CHARS, SQLITE_KEY_CHARS } from './name-key.ts';
 
 /**
  * The name key orders the search index, so a search reads its matches in name order: it must never
@@ -14,7 +14,7 @@ const NAMES = [
 ];
 const bytes = (a: string, b: string) => Buffer.compare(Buffer.from(a, 'utf8'), Buffer.from(b, 'utf8'));
 
-for (const chars of [7, 10]) {
+for (const chars of [SQLITE_KEY_CHARS, POSTGRES_KEY_CHARS]) {
   test(`a name that sorts later never gets a smaller key (${chars} characters)`, () => {
     const sorted = [...NAMES].sort(bytes);
     for (let i = 1; i < sorted.length; i++) {

@@ -10,6 +10,8 @@
 /** Characters in SQLite's key (the rowid holds 7 × 5 bits above the contact's 28-bit rowid). */
 export const SQLITE_KEY_CHARS = 7;
 export const SQLITE_ROWID_BITS = 28;
+/** Characters in PostgreSQL's key (`contact_search.name_point`, exact as a double up to 50 bits). */
+export const POSTGRES_KEY_CHARS = 10;
 
 /** Lowest code point of each character value (0: the end, or a control character). */
 const LOWEST = [0, 32, 33, 44, 45, 46, ...Array.from({ length: 25 }, (_, i) => 97 + i), 122];
