@@ -3,12 +3,15 @@
  * TEST_DATABASE_URL): the clock moves through months and years and every invoice line is checked.
  */
 import { test } from 'node:test';
+import { sql } from 'kysely';
 import assert from 'node:assert/strict';
 import { createTestContext, type TestContext } from '../../../test/support/context.ts';
 import { addPerson, addSubscription, bill, billDaily, linesOf, subscription } from '../../../test/support/billing.ts';
 import { newId } from '../../kernel/ids.ts';
 import { openBillingCycle } from './index.ts';
 import { cliActor } from '../audit/index.ts';
+import { checkInvariants } from '../ledger/index.ts';
+import { withoutForeignKeyChecks } from '../../db/database.ts';
 
 const withCtx = (name: string, fn: (ctx: TestContext) => Promise<void>) =>
   test(name, async () => {
@@ -134,6 +137,35 @@ withCtx('a rerun of the same day, and a run killed midway then rerun, bill every
   const failed = await ctx.db.selectFrom('billing_run').selectAll().where('status', '=', 'failed').execute();
   assert.equal(failed.length, 1);
   assert.match(failed[0]!.error ?? '', /killed/);
+});
+
+withCtx('a run writes without per-row foreign-key checks on SQLite and turns them on again, also after a failed batch', async (ctx) => {
+  const type = await monthlyType(ctx, 'MON', 10000);
+  const a = await addPerson(ctx, 'Checked');
+  await addSubscription(ctx, { contactId: a.id, itemId: type, start: '2026-01-10' });
+  const dangling = (db = ctx.db) =>
+    db
+      .insertInto('subscription_event')
+      .values({ id: newId(ctx.clock.now().getTime()), subscription_id: 'no-such-subscription', from_status: null, to_status: 'active', effective_date: '2026-01-10', reason: '', created_at: ctx.clock.now().toISOString() })
+      .execute();
+  assert.equal((await bill(ctx, '2026-01-10')).invoices, 1);
+  // Every reference the run wrote resolves, and the connection checks references again.
+  assert.deepEqual(await checkInvariants(ctx.db), []);
+  await assert.rejects(dangling(), /FOREIGN KEY|foreign key/);
+  // A batch that fails inside its transaction (an erased payer cannot be invoiced) rolls back and leaves the checks on.
+  const b = await addPerson(ctx, 'Erased');
+  await addSubscription(ctx, { contactId: b.id, itemId: type, start: '2026-02-10' });
+  await ctx.db.updateTable('contact').set({ erased_at: ctx.clock.now().toISOString() }).where('id', '=', b.id).execute();
+  await assert.rejects(bill(ctx, '2026-02-10'), /erased/);
+  await assert.rejects(dangling(), /FOREIGN KEY|foreign key/);
+  // A reference that does not resolve is reported (on PostgreSQL it cannot be written at all).
+  if (ctx.dbKind === 'sqlite') {
+    await withoutForeignKeyChecks(ctx.db, dangling);
+    const { rowid } = await sql<{ rowid: number }>`select rowid from subscription_event where subscription_id = 'no-such-subscription'`.execute(ctx.db).then((r) => r.rows[0]!);
+    assert.deepEqual(await checkInvariants(ctx.db), [`A row of subscription_event (rowid ${rowid}) refers to a row of subscription that does not exist.`]);
+  } else {
+    await assert.rejects(withoutForeignKeyChecks(ctx.db, dangling), /foreign key/);
+  }
 });
 
 withCtx('the dry run shows per payer what would be billed and writes nothing', async (ctx) => {

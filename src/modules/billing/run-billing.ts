@@ -9,7 +9,7 @@
  * a payer whose rows were not run for months gets every missed term, in order, on one invoice.
  */
 import { sql, type Kysely } from 'kysely';
-import { lockResource, toBigInt, toNumber, type Database } from '../../db/database.ts';
+import { lockResource, toBigInt, toNumber, withoutForeignKeyChecks, type Database } from '../../db/database.ts';
 import { insertRows, updateRows } from '../../db/bulk.ts';
 import type { DB, SubscriptionTable } from '../../db/schema.ts';
 import { validation } from '../../kernel/app-error.ts';
@@ -450,18 +450,23 @@ export const runBilling = async (deps: BillingDeps, by: Actor, opts: RunOptions)
         tally(totals, plan, ctx, catalog);
         if (preview.length < previewLimit) await addPreview(deps.db, preview, plan, previewLimit, currency);
       } else {
-        await deps.db.transaction().execute(async (tx) => {
-          await lockResource(tx, 'billing-run');
-          // Re-read under the lock: another run may have billed these payers meanwhile.
-          const plan = await planBatch(tx, due, ctx, opts.onlyItems);
-          await writeBatch(tx, deps, by, { runId: runId!, kind, asOf: opts.asOf, send }, plan);
-          tally(totals, plan, ctx, catalog);
-          await tx
-            .updateTable('billing_run')
-            .set({ progress_done: done + payers.length, invoices: totals.invoices, lines: totals.lines, total_minor: totals.total.minor })
-            .where('id', '=', runId!)
-            .execute();
-        });
+        // Every reference a batch writes is to a row it has read or written itself under the lock
+        // (payers, its invoices and entries, accounts postEntries checks, its subscriptions): SQLite's
+        // per-row foreign-key lookups would repeat those checks (withoutForeignKeyChecks).
+        await withoutForeignKeyChecks(deps.db, (db) =>
+          db.transaction().execute(async (tx) => {
+            await lockResource(tx, 'billing-run');
+            // Re-read under the lock: another run may have billed these payers meanwhile.
+            const plan = await planBatch(tx, due, ctx, opts.onlyItems);
+            await writeBatch(tx, deps, by, { runId: runId!, kind, asOf: opts.asOf, send }, plan);
+            tally(totals, plan, ctx, catalog);
+            await tx
+              .updateTable('billing_run')
+              .set({ progress_done: done + payers.length, invoices: totals.invoices, lines: totals.lines, total_minor: totals.total.minor })
+              .where('id', '=', runId!)
+              .execute();
+          }),
+        );
       }
       done += payers.length;
       totals.payers = done;

@@ -1,5 +1,5 @@
 import { sql, type Kysely } from 'kysely';
-import { toBigInt, toNumber } from '../../db/database.ts';
+import { dbKind, toBigInt, toNumber } from '../../db/database.ts';
 import type { DB } from '../../db/schema.ts';
 import { loadRoles } from './roles.ts';
 import { verifyLedger } from './verify-ledger.ts';
@@ -31,6 +31,9 @@ const add = (m: Map<string, bigint>, key: string, v: bigint) => m.set(key, (m.ge
  *    reversal) − refunds.
  * 9. The day totals (`ledger_day_total`, what the trial balance reads) are the sums of the lines:
  *    per account and day, Σ debit, Σ credit and the number of lines.
+ * 10. Every reference resolves: no row names a parent row that does not exist. PostgreSQL enforces
+ *    its foreign keys on every write; SQLite's bulk writers skip the per-row check
+ *    (`withoutForeignKeyChecks`), so on SQLite this runs `foreign_key_check` over every table.
  */
 export const checkInvariants = async (db: Db): Promise<string[]> => {
   const out: string[] = [];
@@ -229,6 +232,12 @@ export const checkInvariants = async (db: Db): Promise<string[]> => {
     const lines = fromLines.get(key) ?? 'no lines';
     const totals = fromTotals.get(key) ?? 'no day total';
     if (lines !== totals) report(`Account and day ${key}: the day total says ${totals}, the lines add up to ${lines}.`);
+  }
+
+  // 10. References resolve (SQLite; PostgreSQL refuses such a write).
+  if (dbKind(db) === 'sqlite') {
+    const broken = await sql<{ table: string; rowid: unknown; parent: string }>`select "table", rowid, parent from pragma_foreign_key_check`.execute(db);
+    for (const r of broken.rows) report(`A row of ${r.table} (rowid ${toNumber(r.rowid)}) refers to a row of ${r.parent} that does not exist.`);
   }
   return out;
 };
