@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import { Badge, Box, Group, Loader, Select, Text } from '@mantine/core';
 import { useDebouncedValue } from '@mantine/hooks';
-import { keepPreviousData, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { api } from '../ui/api.ts';
 import { AppLink } from '../ui/components.tsx';
 import { useT, type Translate } from '../ui/language.tsx';
@@ -97,9 +97,11 @@ export const ContactPicker = ({
   const found = useQuery({
     queryKey: ['contacts', 'picker', kind ?? 'any', debounced],
     queryFn: () => api.get<Paged<ContactSummary>>('/contacts', { q: debounced || undefined, kind, pageSize: 10, sort: 'displayName' }),
-    placeholderData: keepPreviousData,
   });
-  const items = (found.data?.items ?? []).filter((c) => !exclude.includes(c.id));
+  // Options only for what is typed now: a list still showing an earlier search's answer is about to
+  // be replaced under the pointer, and a click on it picked nothing (or could pick another contact).
+  const current = term === debounced && !found.isFetching;
+  const items = (current ? (found.data?.items ?? []) : []).filter((c) => !exclude.includes(c.id));
   if (picked && !items.some((c) => c.id === picked.id)) items.unshift(picked);
   const byId = new Map(items.map((c) => [c.id, c]));
   return (
@@ -133,7 +135,7 @@ export const ContactPicker = ({
         );
       }}
       rightSection={found.isFetching ? <Loader size={14} /> : undefined}
-      nothingFoundMessage={found.isFetching ? t('common.loading') : t('contacts.picker.nothing')}
+      nothingFoundMessage={current ? t('contacts.picker.nothing') : t('common.loading')}
       clearable
       comboboxProps={{ withinPortal: true }}
     />
