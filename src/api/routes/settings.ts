@@ -58,7 +58,7 @@ export const registerSettingsRoutes = (app: Api, ctx: AppContext) => {
     {
       schema: {
         tags: ['settings'],
-        summary: 'Change one setting (validated by its type; audited). `value: null` puts it back to its default.',
+        summary: 'Change one setting (validated by its type; audited). `value: null` puts it back to its default. The A/R and customer-credit accounts change only while no contact has a balance on them (409 otherwise).',
         params: z.object({ key: z.string().max(100) }),
         body: z.strictObject({
           value: z.union([z.string(), z.number(), z.boolean(), z.null()], {

@@ -18,6 +18,11 @@ export interface SettingDefinition<T extends SettingType = SettingType> {
   options?: readonly string[];
   min?: number;
   max?: number;
+  /**
+   * A G/L account whose per-contact balances the ledger checks, contact accounts and reports read
+   * from this one account (A/R, customer credit): it changes only while no contact has a balance on it.
+   */
+  controlAccount?: boolean;
 }
 
 /** Keeps each entry's literal key and type, so `SettingValues` can give every key its value type. */
@@ -46,11 +51,11 @@ export const SETTING_DEFINITIONS = define([
   { key: 'system.version', group: 'system', type: 'string', label: 'Version', description: 'The Guildhall version running.', default: pkg.version, readOnly: true },
   // G/L: which ledger accounts billing and payments post to.
   { key: 'ledger.misc_sales_account', group: 'ledger', type: 'gl_account', label: 'Miscellaneous sales account', description: 'G/L account for sales that have no account of their own.', default: '30000-0000' },
-  { key: 'ledger.ar_account', group: 'ledger', type: 'gl_account', label: 'Accounts receivable account', description: 'G/L account holding what members owe.', default: '15000-0000' },
+  { key: 'ledger.ar_account', group: 'ledger', type: 'gl_account', label: 'Accounts receivable account', description: 'G/L account holding what members owe. It can be changed only while no contact has a balance on it.', default: '15000-0000', controlAccount: true },
   { key: 'ledger.bank_account', group: 'ledger', type: 'gl_account', label: 'Bank account', description: 'G/L account that payments received are posted to.', default: '19200-0000' },
   { key: 'ledger.vat_account', group: 'ledger', type: 'gl_account', label: 'Output VAT account', description: 'G/L account for VAT charged on invoices.', default: '27000-0000' },
   { key: 'ledger.cash_account', group: 'ledger', type: 'gl_account', label: 'Cash account', description: 'G/L account that payments received in cash are posted to.', default: '19000-0000' },
-  { key: 'ledger.credit_account', group: 'ledger', type: 'gl_account', label: 'Customer credit account', description: 'G/L account (a liability) holding what members have paid in advance or overpaid, until it is applied to an invoice or refunded.', default: '29000-0000' },
+  { key: 'ledger.credit_account', group: 'ledger', type: 'gl_account', label: 'Customer credit account', description: 'G/L account (a liability) holding what members have paid in advance or overpaid, until it is applied to an invoice or refunded. It can be changed only while no contact has a balance on it.', default: '29000-0000', controlAccount: true },
   { key: 'ledger.fee_account', group: 'ledger', type: 'gl_account', label: 'Fees account', description: 'G/L account for fees charged, such as the fee for a reversed payment.', default: '38000-0000' },
   { key: 'ledger.writeoff_account', group: 'ledger', type: 'gl_account', label: 'Write-off account', description: 'G/L account (an expense) that small unpaid remainders are written off to.', default: '78300-0000' },
   { key: 'ledger.invoice_posting', group: 'ledger', type: 'list', label: 'Invoice posting', description: 'immediate: issued invoices and credit notes are posted to the ledger at once. held: they wait in the holding step, where an external accounting system can take them, and the built-in ledger imports them every 10 minutes (or on demand).', default: 'immediate', options: ['immediate', 'held'] },

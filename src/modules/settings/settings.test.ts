@@ -113,3 +113,33 @@ test('a stored value that no longer fits its type falls back to the default', as
   assert.equal(await getSetting(ctx.db, 'general.report_email'), '');
   assert.equal(await getSetting(ctx.db, 'system.default_language'), 'en');
 });
+
+test('the A/R and customer-credit accounts change only while no contact has a balance on them', async () => {
+  const { addPerson } = await import('../../../test/support/billing.ts');
+  const { inTransaction } = await import('../../db/database.ts');
+  const { postEntry } = await import('../ledger/index.ts');
+  const p = await addPerson(ctx, 'Holder');
+  const post = (ar: 'debit' | 'credit') =>
+    inTransaction(ctx.db, (tx) =>
+      postEntry(tx, ctx, 'test', {
+        date: '2026-02-01',
+        kind: 'manual',
+        description: `A/R ${ar}`,
+        lines: [
+          { account: '15000-0000', contactId: p.id, ...(ar === 'debit' ? { debitMinor: 12550n } : { creditMinor: 12550n }) },
+          { account: '30000-0000', ...(ar === 'debit' ? { creditMinor: 12550n } : { debitMinor: 12550n }) },
+        ],
+      }),
+    );
+  await post('debit');
+  const before = (await auditRows('ledger.ar_account')).length;
+  await rejects(updateSetting(deps(), ada, 'ledger.ar_account', '15100-0000'), 'conflict', /cannot be changed from 15000-0000 while contacts have a balance on it \(Holder, .*: 125[.,]50 NOK\)/);
+  assert.equal(await getSetting(ctx.db, 'ledger.ar_account'), '15000-0000');
+  assert.equal((await auditRows('ledger.ar_account')).length, before);
+  // Another control account is free while nobody has a balance on it; the balance settled, A/R is too.
+  assert.equal((await updateSetting(deps(), ada, 'ledger.credit_account', '29100-0000')).value, '29100-0000');
+  assert.equal((await updateSetting(deps(), ada, 'ledger.credit_account', null)).value, '29000-0000');
+  await post('credit');
+  assert.equal((await updateSetting(deps(), ada, 'ledger.ar_account', '15100-0000')).value, '15100-0000');
+  assert.equal((await updateSetting(deps(), ada, 'ledger.ar_account', null)).value, '15000-0000');
+});

@@ -1,4 +1,7 @@
-import { inTransaction, lockResource, type Database } from '../../db/database.ts';
+import { sql, type Kysely } from 'kysely';
+import { inTransaction, lockResource, toBigInt, type Database } from '../../db/database.ts';
+import type { DB } from '../../db/schema.ts';
+import { money, toDecimalString } from '../../kernel/money.ts';
 import { AppError } from '../../kernel/app-error.ts';
 import type { Clock } from '../../kernel/clock.ts';
 import { sha256 } from '../../kernel/ids.ts';
@@ -20,6 +23,32 @@ const forAudit = (def: SettingDefinition, value: unknown): unknown => {
   const type = /^data:([^;]+);/.exec(value)?.[1] ?? 'image';
   const bytes = Buffer.from(value.slice(value.indexOf(',') + 1), 'base64');
   return { value: `${type}, ${bytes.length} bytes, sha256 ${sha256(value).slice(0, 16)}` };
+};
+
+/**
+ * A control account (A/R, customer credit) changes only while no contact has a balance on it: the
+ * ledger checks, contact accounts and reports read those balances from the account the setting
+ * names now, so balances left on the old one would drop out of them (and out of the automatic
+ * settling of customer credit).
+ */
+const refuseWhileHeld = async (tx: Kysely<DB>, def: SettingDefinition, code: string) => {
+  const held = await tx
+    .selectFrom('ledger_line')
+    .leftJoin('contact', 'contact.id', 'ledger_line.contact_id')
+    .select(['contact.display_name as name', sql<string | number>`sum(ledger_line.debit_minor) - sum(ledger_line.credit_minor)`.as('balance')])
+    .where('ledger_line.account_code', '=', code)
+    .groupBy(['ledger_line.contact_id', 'contact.display_name'])
+    .having(sql<boolean>`sum(ledger_line.debit_minor) <> sum(ledger_line.credit_minor)`)
+    .limit(1)
+    .executeTakeFirst();
+  if (!held) return;
+  const currency = effectiveValue(settingDefinition('organization.currency'), await loadOverride(tx, 'organization.currency')) as string;
+  const balance = toBigInt(held.balance);
+  throw new AppError(
+    'conflict',
+    `${def.label} (${def.key}) cannot be changed from ${code} while contacts have a balance on it (${held.name ?? 'a line without a contact'}: ${toDecimalString(money(balance < 0n ? -balance : balance, currency))} ${currency}). The ledger checks, contact accounts and reports read these balances from one account; settle them first, or keep ${code}.`,
+    { field: 'value' },
+  );
 };
 
 /**
@@ -52,6 +81,7 @@ export const updateSetting = async (
     }
     // Nothing changes: no write and no audit row.
     if (reset ? !row : JSON.stringify(after) === JSON.stringify(before)) return toSettingItem(def, row, deps.runtime);
+    if (def.controlAccount && after !== before) await refuseWhileHeld(tx, def, String(before));
 
     const saved = reset
       ? undefined
