@@ -70,6 +70,11 @@ test('the demo has a year of billing history: invoices every month, trials conve
   const spc = await fee('mt_spc');
   assert.ok(spc.length > 0 && spc.every((l) => [20000, 25000, 30000].includes(toNumber(l.net_minor))));
 
+  // Every account the demo posts to is in the chart under its own name (none added by the ledger as "Added from invoice N").
+  const accounts = await ctx.db.selectFrom('gl_account').select(['code', 'name']).where('code', 'in', ['31100-0000', '31500-0000', '32000-0000', '36000-0000']).orderBy('code').execute();
+  assert.deepEqual(accounts.map((a) => `${a.code} ${a.name}`), ['31100-0000 Hosting and domains', '31500-0000 Locker rental', '32000-0000 Workshop access', '36000-0000 Rent income']);
+  assert.equal((await ctx.db.selectFrom('gl_account').select('code').where('name', 'like', 'Added from invoice%').execute()).length, 0);
+
   // Products, the metered account type, recurring and queued charges.
   const bySource = new Map(
     (await ctx.db.selectFrom('invoice_line').select('source').select((eb) => eb.fn.countAll().as('n')).groupBy('source').execute()).map((r) => [r.source, toNumber(r.n)]),

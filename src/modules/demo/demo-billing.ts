@@ -3,6 +3,7 @@ import { inTransaction } from '../../db/database.ts';
 import { parseDate } from '../../kernel/dates.ts';
 import type { Actor } from '../audit/index.ts';
 import { runBilling } from '../billing/index.ts';
+import { createAccount } from '../ledger/index.ts';
 import { createAccountType, createCampaignCode, createProduct, orgToday } from '../catalog/index.ts';
 import { createRecurringCharge, createSubscriptionInTx, importUsage, queueCharge, type SubscriptionInput } from '../subscriptions/index.ts';
 
@@ -24,6 +25,13 @@ export interface DemoBillingResult {
 }
 
 const MARKER_PRODUCT = 'HOST';
+/** Income accounts the demo's catalog and charges post to. */
+const DEMO_ACCOUNTS = [
+  ['31100-0000', 'Hosting and domains'],
+  ['31500-0000', 'Locker rental'],
+  ['32000-0000', 'Workshop access'],
+  ['36000-0000', 'Rent income'],
+] as const;
 const CAMPAIGN = 'VELKOMMEN';
 
 /** mulberry32, seeded: the same subscriptions every time. */
@@ -110,9 +118,14 @@ const createDemoSubscriptions = async (ctx: AppContext, by: { actor: Actor }, to
   // Catalog prices in force over the whole history.
   const priceFrom = `${parseDate(today).year - 2}-01-01`;
 
+  // The demo's income accounts beside the seeded chart's (the ledger would otherwise add each as
+  // "Added from invoice N" when the first invoice line names it); one made by hand is left as it is.
+  for (const [code, name] of DEMO_ACCOUNTS) {
+    if (!(await ctx.db.selectFrom('gl_account').select('code').where('code', '=', code).executeTakeFirst())) await createAccount(ctx, by, { code, name, type: 'income' });
+  }
   // Products and services (seed 001/002), an account type with metered usage (seed 004 §2.4), a campaign.
-  const hosting = await createProduct(ctx, by, { code: MARKER_PRODUCT, name: 'Web hosting', description: 'Web site on the makerspace server, 10 GB.', kind: 'service', frequency: 'year', vatRate: '25', price: '1200.00', priceEffectiveFrom: priceFrom, glAccount: '31000-0000' });
-  const domain = await createProduct(ctx, by, { code: 'DOMAIN', name: 'Virtual domain', kind: 'upgrade', frequency: 'year', vatRate: '25', price: '150.00', priceEffectiveFrom: priceFrom, glAccount: '31000-0000' });
+  const hosting = await createProduct(ctx, by, { code: MARKER_PRODUCT, name: 'Web hosting', description: 'Web site on the makerspace server, 10 GB.', kind: 'service', frequency: 'year', vatRate: '25', price: '1200.00', priceEffectiveFrom: priceFrom, glAccount: '31100-0000' });
+  const domain = await createProduct(ctx, by, { code: 'DOMAIN', name: 'Virtual domain', kind: 'upgrade', frequency: 'year', vatRate: '25', price: '150.00', priceEffectiveFrom: priceFrom, glAccount: '31100-0000' });
   const ssl = await createProduct(ctx, by, { code: 'SSL', name: 'SSL certificate (Let’s Encrypt)', kind: 'upgrade', frequency: 'year', vatRate: '25', price: '0', priceEffectiveFrom: priceFrom });
   const locker = await createProduct(ctx, by, { code: 'LOCKER', name: 'Locker rental', kind: 'service', frequency: 'quarter', vatRate: '25', price: '120.00', priceEffectiveFrom: priceFrom, glAccount: '31500-0000' });
   const workshop = await createAccountType(ctx, by, {
