@@ -121,7 +121,15 @@ test('trial balance, contact account, check and verify', async () => {
   assert.equal((await call('GET', '/api/v1/ledger/contacts/nobody/account')).statusCode, 404);
   assert.deepEqual((await call('GET', '/api/v1/ledger/check')).json(), { ok: true, violations: [] });
   const v = (await call('GET', '/api/v1/ledger/verify')).json();
-  assert.deepEqual([v.ok, v.entries, v.journals, v.head.seq], [true, 2, 0, 2]);
+  assert.deepEqual([v.ok, v.entries, v.journals, v.head.seq, v.anchored], [true, 2, 0, 2, []]);
+  // Anchors recorded earlier: the chain still has them; one past the end is missing; a malformed one is a 400.
+  const anchored = (await call('GET', `/api/v1/ledger/verify?anchor=${v.head.seq}:${v.head.hash}&anchor=1:${'0'.repeat(64)}`)).json();
+  assert.deepEqual([anchored.ok, anchored.firstBad.seq, anchored.firstBad.problem], [false, 1, 'altered']);
+  assert.deepEqual((await call('GET', `/api/v1/ledger/verify?anchor=${v.head.seq}:${v.head.hash}`)).json().anchored, [2]);
+  assert.equal((await call('GET', `/api/v1/ledger/verify?anchor=9:${v.head.hash}`)).json().firstBad.problem, 'missing');
+  const bad = await call('GET', '/api/v1/ledger/verify?anchor=2:abc');
+  assert.equal(bad.statusCode, 400);
+  assert.match(bad.json().message ?? bad.body, /An anchor is an entry's number and hash/);
 });
 
 test('journals: POST journalize, list, one with its summary; 409 when nothing is left', async () => {

@@ -28,6 +28,7 @@ import {
   trialBalance,
   updateAccount,
   verifyLedger,
+  parseAnchor,
   type ChangedBy,
   type GlAccount,
   type HoldingItem,
@@ -454,20 +455,27 @@ export const registerLedgerRoutes = (app: Api, ctx: AppContext) => {
     {
       schema: {
         tags,
-        summary: 'Walk the hash chain of entries and the closed journals; names the first entry or journal that was altered',
+        summary:
+          'Walk the hash chain of entries and the closed journals; names the first entry or journal that was altered. anchor: SEQ:HASH of an entry recorded outside the database earlier (as `head` gives them; repeatable): the chain must still have it, so a rewritten chain or entries cut off the end show.',
+        querystring: z.object({ anchor: z.union([z.string(), z.array(z.string())]).optional() }),
         response: {
           200: z.object({
             ok: z.boolean(),
             entries: z.number(),
             journals: z.number(),
             head: z.object({ seq: z.number(), hash: z.string(), date: z.string() }).nullable(),
+            anchored: z.array(z.number()),
             firstBad: findingSchema.optional(),
           }),
         },
       },
       preHandler: read,
     },
-    async () => verifyLedger(ctx.db),
+    async (request) => {
+      const { anchor } = request.query;
+      const anchors = (anchor === undefined ? [] : Array.isArray(anchor) ? anchor : [anchor]).map(parseAnchor);
+      return verifyLedger(ctx.db, { anchors });
+    },
   );
   app.get(
     '/api/v1/ledger/check',

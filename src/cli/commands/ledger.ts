@@ -6,7 +6,7 @@ import { isIsoDate } from '../../kernel/dates.ts';
 import { toDecimalString } from '../../kernel/money.ts';
 import { cliActor } from '../../modules/audit/index.ts';
 import { orgToday } from '../../modules/catalog/index.ts';
-import { backfillHolding, checkInvariants, EXPORT_FORMATS, exportLedger, importHeld, journalize, trialBalance, verifyLedger, type ExportFormat } from '../../modules/ledger/index.ts';
+import { backfillHolding, checkInvariants, EXPORT_FORMATS, exportLedger, importHeld, journalize, parseAnchor, trialBalance, verifyLedger, type ExportFormat } from '../../modules/ledger/index.ts';
 import { withApp, type CliIo } from '../cli.ts';
 
 const date = (text: string | undefined, flag: string): string | undefined => {
@@ -38,14 +38,18 @@ export const registerLedger = (program: Command, io: CliIo) => {
 
   ledger
     .command('verify')
-    .description('Walk the hash chain of ledger entries and the closed journals. Exits 0 when intact, 1 naming the first entry or journal that was altered.')
-    .action(async () => {
-      const r = await withApp((ctx) => verifyLedger(ctx.db));
+    .description(
+      'Walk the hash chain of ledger entries and the closed journals. Exits 0 when intact, 1 naming the first entry or journal that was altered. Keep the head it prints (SEQ:HASH) outside the database; --anchor SEQ:HASH later proves the chain still has that entry unchanged (a rewritten chain or entries cut off the end show).',
+    )
+    .option('--anchor <seq:hash...>', 'an entry and its hash recorded earlier, as printed: 1234:9f86d0… (repeatable)')
+    .action(async (flags: { anchor?: string[] }) => {
+      const anchors = (flags.anchor ?? []).map(parseAnchor);
+      const r = await withApp((ctx) => verifyLedger(ctx.db, { anchors }));
       if (io.json()) io.out(JSON.stringify(r));
       else if (r.ok) {
         io.out(
           r.head
-            ? `The ledger is intact: ${r.entries} entr${r.entries === 1 ? 'y' : 'ies'} and ${r.journals} closed journal${r.journals === 1 ? '' : 's'}; head entry ${r.head.seq} (${r.head.date}), hash ${r.head.hash}.`
+            ? `The ledger is intact: ${r.entries} entr${r.entries === 1 ? 'y' : 'ies'} and ${r.journals} closed journal${r.journals === 1 ? '' : 's'}; head entry ${r.head.seq} (${r.head.date}), hash ${r.head.hash}.${r.anchored.length ? ` It still has the recorded entr${r.anchored.length === 1 ? 'y' : 'ies'} ${r.anchored.join(', ')}.` : ''} Anchor for later: ${r.head.seq}:${r.head.hash}`
             : 'The ledger is empty.',
         );
       } else {

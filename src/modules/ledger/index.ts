@@ -2,7 +2,7 @@ export * from './ledger.ts';
 export { postEntries, postEntry, type PostedRef } from './post-entries.ts';
 export { loadRoles, rolesOf, ROLE_SETTINGS, type LedgerRoles } from './roles.ts';
 export { checkInvariants } from './check-invariants.ts';
-export { verifyLedger, type LedgerVerification, type LedgerFinding } from './verify-ledger.ts';
+export { verifyLedger, parseAnchor, type LedgerVerification, type LedgerFinding, type LedgerAnchor } from './verify-ledger.ts';
 export {
   recordIssuedInvoices,
   recordIssuedInvoiceIds,

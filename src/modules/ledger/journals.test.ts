@@ -147,6 +147,53 @@ test('verify names a changed description, a removed entry, and a rewritten entry
   assert.match(v.firstBad!.message, /does not link to entry 3: entry 3 was altered and its hash recomputed/);
 });
 
+test('anchors kept outside the database show a chain rewritten with fresh hashes, and entries cut off the end', async () => {
+  const before = await verifyLedger(ctx.db);
+  const head = before.head!;
+  const third = await ctx.db.selectFrom('ledger_entry').select(['seq', 'hash']).where('seq', '=', 3).executeTakeFirstOrThrow();
+  const anchors = [{ seq: 3, hash: third.hash }, { seq: head.seq, hash: head.hash }];
+  assert.deepEqual((await verifyLedger(ctx.db, { anchors })).anchored, [3, head.seq]);
+
+  // Someone with the database edits entry 2 and recomputes every hash after it: the chain alone still verifies.
+  const rows = await ctx.db.selectFrom('ledger_entry').selectAll().where('seq', '>=', 2).orderBy('seq').execute();
+  let prev = (await ctx.db.selectFrom('ledger_entry').select('hash').where('seq', '=', 1).executeTakeFirstOrThrow()).hash;
+  for (const row of rows) {
+    const lines = await ctx.db.selectFrom('ledger_line').selectAll().where('entry_id', '=', row.id).execute();
+    const content = { ...toEntryContent(row), prev_hash: prev, ...(toNumber(row.seq) === 2 ? { description: 'Rewritten' } : {}) };
+    const hash = entryHash(content, lines.map(toLineContent));
+    await ctx.db.updateTable('ledger_entry').set({ description: content.description, prev_hash: prev, hash }).where('id', '=', row.id).execute();
+    prev = hash;
+  }
+  assert.equal((await verifyLedger(ctx.db)).ok, true);
+  let v = await verifyLedger(ctx.db, { anchors });
+  assert.deepEqual([v.ok, v.firstBad!.seq, v.firstBad!.problem], [false, 3, 'altered']);
+  assert.match(v.firstBad!.message, new RegExp(`has the hash [0-9a-f]{64}, not ${third.hash} as recorded: the chain was rewritten at or before this entry`));
+
+  // The last entry cut off: the chain alone still verifies, the anchor on it does not.
+  const rewritten = (await verifyLedger(ctx.db)).head!;
+  const last = await ctx.db.selectFrom('ledger_entry').select('id').where('seq', '=', rewritten.seq).executeTakeFirstOrThrow();
+  await ctx.db.deleteFrom('ledger_line').where('entry_id', '=', last.id).execute();
+  await ctx.db.deleteFrom('ledger_entry').where('id', '=', last.id).execute();
+  assert.equal((await verifyLedger(ctx.db)).ok, true);
+  v = await verifyLedger(ctx.db, { anchors: [{ seq: rewritten.seq, hash: rewritten.hash }] });
+  assert.deepEqual([v.firstBad!.seq, v.firstBad!.problem], [rewritten.seq, 'missing']);
+  assert.match(v.firstBad!.message, new RegExp(`Ledger entry ${rewritten.seq} is missing: it was recorded with the hash ${rewritten.hash}, but the ledger ends at entry ${rewritten.seq - 1}; entries were removed from the end\\.`));
+
+  // The CLI: the anchor it prints for later, anchors that hold, and one written wrong (exit 2).
+  const ok = runCli(ctx, ['ledger', 'verify']);
+  assert.equal(ok.status, 0, ok.stderr);
+  const printed = /Anchor for later: (\d+:[0-9a-f]{64})$/m.exec(ok.stdout)![1]!;
+  const held = runCli(ctx, ['ledger', 'verify', '--anchor', printed, '--anchor', `2:${(await ctx.db.selectFrom('ledger_entry').select('hash').where('seq', '=', 2).executeTakeFirstOrThrow()).hash}`]);
+  assert.equal(held.status, 0, held.stderr);
+  assert.match(held.stdout, new RegExp(`It still has the recorded entries 2, ${rewritten.seq - 1}\\.`));
+  const missing = runCli(ctx, ['ledger', 'verify', '--anchor', `${rewritten.seq}:${rewritten.hash}`]);
+  assert.equal(missing.status, 1);
+  assert.match(missing.stdout, /entries were removed from the end/);
+  const wrong = runCli(ctx, ['ledger', 'verify', '--anchor', '12:not-a-hash']);
+  assert.equal(wrong.status, 2);
+  assert.match(wrong.stderr, /An anchor is an entry's number and hash as `ledger verify` prints the head/);
+});
+
 test('a closed journal never changes: edited sums, entries moved in or out, and removed journals are named', async () => {
   const feb = await journalize(ctx, by, { upTo: '2026-02-28' });
   const mar = await journalize(ctx, by, { upTo: '2026-03-31' });

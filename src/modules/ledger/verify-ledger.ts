@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import { toBigInt, toNumber } from '../../db/database.ts';
+import { validation } from '../../kernel/app-error.ts';
 import type { DB, JournalTable } from '../../db/schema.ts';
 import { EntriesDigest, entryHash, GENESIS_HASH, journalHash, SummaryBuilder, type JournalContent, type JournalSummary, type LineContent } from './ledger.ts';
 import { inList, toEntryContent, toLineContent } from './ledger-db.ts';
@@ -22,8 +23,30 @@ export interface LedgerVerification {
   entries: number;
   journals: number;
   head: { seq: number; hash: string; date: string } | null;
+  /** The anchors given that the chain still has (entry seqs). */
+  anchored: number[];
   firstBad?: LedgerFinding;
 }
+
+/**
+ * An entry's seq and hash kept outside the database (as `ledger verify` prints the head: in the
+ * annual report, an e-mail to the auditor). The chain proves every edit of an entry it still has,
+ * but someone who rewrites the database can recompute every hash after an edit, or cut entries off
+ * the end; an anchor from before shows both.
+ */
+export interface LedgerAnchor {
+  seq: number;
+  hash: string;
+}
+
+/** "SEQ:HASH", as `ledger verify` prints the head (hash: 64 hex digits). */
+export const parseAnchor = (text: string): LedgerAnchor => {
+  const m = /^\s*(\d{1,15})\s*:\s*([0-9a-fA-F]{64})\s*$/.exec(String(text ?? ''));
+  if (!m || Number(m[1]) < 1) {
+    throw validation(`An anchor is an entry's number and hash as \`ledger verify\` prints the head, like 1234:9f86d081884c7d65… (64 hex digits); got "${String(text ?? '').slice(0, 80)}".`, { field: 'anchor' });
+  }
+  return { seq: Number(m[1]), hash: m[2]!.toLowerCase() };
+};
 
 const BATCH = 1000;
 
@@ -70,13 +93,15 @@ export const toJournalContent = (r: JournalTable): JournalContent => ({
  * journaled entries from the end is caught too; entries not yet journalized are only as safe as
  * the chain (rows removed from the very end leave a shorter valid chain): journalize regularly.
  */
-export const verifyLedger = async (db: Db): Promise<LedgerVerification> => {
+export const verifyLedger = async (db: Db, opts: { anchors?: readonly LedgerAnchor[] } = {}): Promise<LedgerVerification> => {
   const tallies = new Map<string, JournalTally>();
   let expectedSeq = 1;
   let prevHash = GENESIS_HASH;
   let head: LedgerVerification['head'] = null;
   let count = 0;
-  const fail = (firstBad: LedgerFinding, journals = 0): LedgerVerification => ({ ok: false, entries: count, journals, head, firstBad });
+  const anchors = new Map((opts.anchors ?? []).map((a) => [a.seq, a.hash.toLowerCase()]));
+  const anchored: number[] = [];
+  const fail = (firstBad: LedgerFinding, journals = 0): LedgerVerification => ({ ok: false, entries: count, journals, head, anchored, firstBad });
 
   for (;;) {
     const entries = await db.selectFrom('ledger_entry').selectAll().where('seq', '>=', expectedSeq).orderBy('seq').limit(BATCH).execute();
@@ -119,6 +144,19 @@ export const verifyLedger = async (db: Db): Promise<LedgerVerification> => {
       if (debit !== credit || debit <= 0n) {
         return fail({ type: 'entry', seq: e.seq, id: e.id, problem: 'unbalanced', message: `Ledger ${entryLabel(e)} does not balance: debits ${debit}, credits ${credit} (minor units).` });
       }
+      const recorded = anchors.get(e.seq);
+      if (recorded !== undefined) {
+        if (recorded !== row.hash) {
+          return fail({
+            type: 'entry',
+            seq: e.seq,
+            id: e.id,
+            problem: 'altered',
+            message: `Ledger ${entryLabel(e)} has the hash ${row.hash}, not ${recorded} as recorded: the chain was rewritten at or before this entry and its hashes recomputed.`,
+          });
+        }
+        anchored.push(e.seq);
+      }
       if (row.journal_id) {
         let t = tallies.get(row.journal_id);
         if (!t) {
@@ -136,6 +174,18 @@ export const verifyLedger = async (db: Db): Promise<LedgerVerification> => {
       count++;
     }
     if (entries.length < BATCH) break;
+  }
+
+  // An anchor past the end: entries were cut off the end (the rest of the chain still verifies).
+  const beyond = [...anchors.keys()].filter((seq) => seq > (head?.seq ?? 0)).sort((a, b) => a - b)[0];
+  if (beyond !== undefined) {
+    return fail({
+      type: 'entry',
+      seq: beyond,
+      id: null,
+      problem: 'missing',
+      message: `Ledger entry ${beyond} is missing: it was recorded with the hash ${anchors.get(beyond)}, but the ledger ends at ${head ? `entry ${head.seq}` : 'no entry'}; entries were removed from the end.`,
+    });
   }
 
   // Journals, in seq order: each links to the one before and hashes exactly the entries that name it.
@@ -180,5 +230,5 @@ export const verifyLedger = async (db: Db): Promise<LedgerVerification> => {
       jCount,
     );
   }
-  return { ok: true, entries: count, journals: jCount, head };
+  return { ok: true, entries: count, journals: jCount, head, anchored };
 };

@@ -113,6 +113,8 @@ export interface VerifyResult {
   entries: number;
   journals: number;
   head: { seq: number; hash: string; date: string } | null;
+  /** The anchors asked about (?anchor=SEQ:HASH) that the chain still has. */
+  anchored: number[];
   firstBad?: { type: 'entry' | 'journal'; seq: number; id: string | null; problem: string; message: string };
 }
 
