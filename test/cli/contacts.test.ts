@@ -5,6 +5,7 @@ import path from 'node:path';
 import { createTestContext, type TestContext } from '../support/context.ts';
 import { runCli } from '../support/cli.ts';
 import { readCsvFile } from '../../src/kernel/csv.ts';
+import { sql } from 'kysely';
 
 let ctx: TestContext;
 let dir: string;
@@ -98,4 +99,39 @@ test('contacts export writes a filtered CSV with a BOM to a file or to standard 
   const bad = runCli(ctx, ['contacts', 'export', '--kind', 'robot']);
   assert.equal(bad.status, 2);
   assert.match(bad.stderr, /kind must be person or organization/);
+});
+
+test('contacts import --resume continues an import that failed part-way after the batch it kept, with no duplicates', async () => {
+  // The second batch (2,000 rows each) meets a database failure on one row.
+  const fail = ctx.dbKind === 'postgres'
+    ? [sql`create function resume_boom() returns trigger language plpgsql as $$ begin raise exception 'boom: disk full'; end $$`, sql`create trigger resume_boom before insert on contact for each row when (new.last_name = 'Bang') execute function resume_boom()`]
+    : [sql`create trigger resume_boom before insert on contact when new.last_name = 'Bang' begin select raise(abort, 'boom: disk full'); end`];
+  for (const s of fail) await s.execute(ctx.db);
+  const rows = Array.from({ length: 2003 }, (_, i) => `Fortsett;Rad ${i + 1}`);
+  rows[2001] = 'Bang;Rad 2002';
+  const file = write('stor.csv', `Etternavn;Fornavn\n${rows.join('\n')}\n`);
+  const before = await contactCount();
+  const failed = runCli(ctx, ['contacts', 'import', file]);
+  assert.equal(failed.status, 1, failed.stdout);
+  const id = /Continue with: guildhall contacts import --resume (\S+)/.exec(failed.stderr)?.[1];
+  assert.ok(id, failed.stderr);
+  assert.match(failed.stderr, /Lines 2002–2004 could not be imported \(.*boom: disk full.*\)\. The 2000 row\(s\) before line 2002 were imported and stay imported/);
+  assert.equal(await contactCount(), before + 2000);
+
+  // Given a file or options as well, or an unknown import: refused; a second failure says so again.
+  assert.equal(runCli(ctx, ['contacts', 'import', file, '--resume', id]).status, 2);
+  assert.notEqual(runCli(ctx, ['contacts', 'import', '--resume', 'no-such-import']).status, 0);
+  assert.equal(runCli(ctx, ['contacts', 'import']).status, 2);
+  assert.equal(runCli(ctx, ['contacts', 'import', '--resume', id]).status, 1);
+
+  await sql`drop trigger resume_boom${ctx.dbKind === 'postgres' ? sql` on contact` : sql``}`.execute(ctx.db);
+  const resumed = runCli(ctx, ['contacts', 'import', '--resume', id]);
+  assert.equal(resumed.status, 0, resumed.stderr);
+  assert.match(resumed.stdout, /Imported: 2003 created, 0 updated, 0 skipped, 0 with errors/);
+  assert.equal(await contactCount(), before + 2003);
+  assert.equal((await ctx.db.selectFrom('contact').select('id').where('last_name', '=', 'Bang').execute()).length, 1);
+  // Done: nothing left to continue.
+  const again = runCli(ctx, ['contacts', 'import', '--resume', id]);
+  assert.equal(again.status, 1);
+  assert.match(again.stderr, /already been imported; there is nothing to continue/);
 });

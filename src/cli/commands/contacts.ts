@@ -11,6 +11,7 @@ import {
   filteredContacts,
   MATCH_MODES,
   resolveContactFilter,
+  resumeRequest,
   runImport,
   type ImportMapping,
   type ImportReport,
@@ -25,6 +26,7 @@ interface ImportFlags {
   validOnly?: boolean;
   pseudoEmailDomain?: string;
   match: string;
+  resume?: string;
 }
 
 interface ExportFlags {
@@ -84,13 +86,25 @@ export const registerContacts = (program: Command, io: CliIo) => {
       'Import contacts from a CSV file (UTF-8 or Windows-1252, "," or ";"). Columns are mapped from their headers (English or Norwegian); ' +
         'every row is reported with its line. A file with errors imports nothing (exit 2) unless --valid-only.',
     )
-    .argument('<file>', 'the CSV file; the first line names the columns')
+    .argument('[file]', 'the CSV file; the first line names the columns')
     .option('--dry-run', 'report what would happen, keep nothing')
+    .option('--resume <import-id>', 'continue an import that stopped part-way (a database failure): after the rows it kept, with the mapping and options it ran with; give no file')
     .option('--mapping <file.json>', 'JSON object of column → field key (or null to skip a column), laid over the suggested mapping')
     .option('--valid-only', 'import the rows without errors even when other rows have errors')
     .option('--pseudo-email-domain <domain>', 'give rows without e-mail a made-up address name.number@domain (default: setting contacts.pseudo_email_domain)')
     .option('--match <on>', `update existing contacts matched on ${MATCH_MODES.join(', ')}`, 'both')
-    .action(async (file: string, flags: ImportFlags) => {
+    .action(async (file: string | undefined, flags: ImportFlags) => {
+      if (flags.resume !== undefined) {
+        if (file !== undefined || flags.dryRun || flags.mapping || flags.validOnly || flags.pseudoEmailDomain !== undefined) {
+          throw validation('--resume continues an import as it ran: give it no file, mapping or other options.');
+        }
+        const importId = flags.resume;
+        const report = await withApp(async (ctx) => runImport(ctx, { actor: cliActor() }, importId, await resumeRequest(ctx.db, importId)));
+        if (io.json()) io.out(JSON.stringify({ importId, report }));
+        else printReport(io, report);
+        return;
+      }
+      if (file === undefined) throw validation('Give the CSV file to import (or --resume IMPORT-ID to continue an import that stopped part-way).');
       if (!(MATCH_MODES as readonly string[]).includes(flags.match)) throw validation(`--match must be one of ${MATCH_MODES.join(', ')}; got "${flags.match}".`);
       const bytes = readFile(file);
       const override = flags.mapping ? readMapping(flags.mapping) : {};
@@ -106,8 +120,14 @@ export const registerContacts = (program: Command, io: CliIo) => {
             ...(flags.pseudoEmailDomain !== undefined ? { pseudoEmailDomain: flags.pseudoEmailDomain } : {}),
           },
         };
-        const report = flags.dryRun ? await dryRunImport(ctx, by, analysis.id, request) : await runImport(ctx, by, analysis.id, request);
-        return { analysis, mapping, report };
+        if (flags.dryRun) return { analysis, mapping, report: await dryRunImport(ctx, by, analysis.id, request) };
+        try {
+          return { analysis, mapping, report: await runImport(ctx, by, analysis.id, request) };
+        } catch (e) {
+          // Batches kept before a failure stay; say how to continue after them instead of importing the file again.
+          if (e instanceof AppError && Number((e.details as { kept?: number } | undefined)?.kept) > 0) throw new AppError(e.code, `${e.message} Continue with: guildhall contacts import --resume ${analysis.id}`, e.details);
+          throw e;
+        }
       });
       const { analysis, mapping, report } = outcome;
       if (io.json()) {

@@ -26,7 +26,7 @@ export { getContactConfirmation, confirmContact } from './confirm-organization-c
 export { correspondenceRecipients, type CorrespondenceRecipient } from './correspondence-recipients.ts';
 export { recordConsent, recordConsentInTx, consentHistory, currentConsentWordings, CONSENT_SOURCES, type ConsentInput, type ConsentRecord, type ConsentSource } from './record-consent.ts';
 export { analyzeImport, readImportFile, MAX_IMPORT_BYTES, type ImportAnalysis } from './analyze-import.ts';
-export { dryRunImport, runImport, startImport, executeImport, type ImportReport, type ImportRowResult, type ImportCounts, type ImportRequest, type ImportDeps } from './run-import.ts';
+export { dryRunImport, runImport, startImport, executeImport, resumeRequest, type ImportReport, type ImportRowResult, type ImportCounts, type ImportRequest, type ImportDeps } from './run-import.ts';
 export { getImportStatus, type ImportStatus } from './get-import.ts';
 export { MATCH_MODES, type MatchMode, type ImportOptions, type ImportMapping } from './import-rows.ts';
 export { importFields, suggestMapping } from './import-mapping.ts';

@@ -685,7 +685,7 @@ const run = async (deps: ImportDeps, by: ChangedBy, importId: string, request: I
       });
     } catch (e) {
       if (e instanceof AppError) throw e;
-      throw new AppError('conflict', `${linesOf(chunk)} could not be imported (${(e as Error).message}). ${importedBefore(done, chunk[0]!.line)}`, { line: chunk[0]!.line });
+      throw new AppError('conflict', `${linesOf(chunk)} could not be imported (${(e as Error).message}). ${importedBefore(done, chunk[0]!.line)}`, { line: chunk[0]!.line, kept: done });
     }
     done += results.length;
     setProgress(importId, done);
@@ -784,6 +784,18 @@ export const runImport = async (deps: ImportDeps, by: ChangedBy, importId: strin
   const file = await checkRequest(deps, importId, request);
   await claimImport(deps.db, importId);
   return executeImport(deps, by, importId, request, { dryRun: false, file });
+};
+
+/**
+ * What an import that stopped part-way ran with (its mapping and options), to run it again: it
+ * continues after the batches it kept. Refused for an import that is done or kept nothing yet.
+ */
+export const resumeRequest = async (db: Kysely<DB>, importId: string): Promise<ImportRequest> => {
+  const row = await loadImportHead(db, importId);
+  if (row.status === 'done') throw conflict('This file has already been imported; there is nothing to continue.');
+  const saved = await savedProgress(db, importId);
+  if (saved.request === null || !row.mapping) throw conflict('This import kept no rows yet, so there is nothing to continue: import the file again.');
+  return { mapping: JSON.parse(row.mapping) as ImportMapping, options: row.options ? (JSON.parse(row.options) as Partial<ImportOptions>) : {} };
 };
 
 /** The dry run: every row's fate, nothing kept. */
