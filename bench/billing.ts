@@ -17,6 +17,7 @@ import { sql, type Kysely } from 'kysely';
 import pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import type { DB } from '../src/db/schema.ts';
+import { withoutForeignKeyChecks } from '../src/db/database.ts';
 import { insertValues, updateRows } from '../src/db/bulk.ts';
 import { frozenDayClock } from '../src/kernel/clock.ts';
 import { parseDate } from '../src/kernel/dates.ts';
@@ -430,61 +431,49 @@ const measureFloor = async (
     );
   };
 
-  // Plain INSERTs and nothing else: on SQLite no per-row foreign-key lookups, as in the run
-  // (withoutForeignKeyChecks); PostgreSQL's copies (LIKE … INCLUDING ALL) have no foreign keys.
-  if (kind === 'sqlite') await sql`pragma foreign_keys = off`.execute(db);
-  try {
-    return await floorPasses();
-  } finally {
-    if (kind === 'sqlite') await sql`pragma foreign_keys = on`.execute(db);
-  }
+  // Each floor is its own pass from a written-back log, so none pays for another's checkpoints.
+  let ms = 0;
+  /** The floor's time per table's statements, and what is left of each transaction (its commit). */
+  const msByTable: Record<string, number> = {};
+  await writeBack(db, kind);
+  await eachPage(async (page) => {
+    const spent: Record<string, number> = {};
+    const written = await writePage(page, 'bench_floor_', spent);
+    ms += written.ms;
+    for (const [what, t] of Object.entries(spent)) msByTable[what] = (msByTable[what] ?? 0) + t;
+    msByTable['commit'] = (msByTable['commit'] ?? 0) + written.ms - Object.values(spent).reduce((a, b) => a + b, 0);
+  }, true);
 
-  /** The floor passes, timed. */
-  async function floorPasses() {
-    // Each floor is its own pass from a written-back log, so none pays for another's checkpoints.
-    let ms = 0;
-    /** The floor's time per table's statements, and what is left of each transaction (its commit). */
-    const msByTable: Record<string, number> = {};
-    await writeBack(db, kind);
-    await eachPage(async (page) => {
-      const spent: Record<string, number> = {};
-      const written = await writePage(page, 'bench_floor_', spent);
-      ms += written.ms;
-      for (const [what, t] of Object.entries(spent)) msByTable[what] = (msByTable[what] ?? 0) + t;
-      msByTable['commit'] = (msByTable['commit'] ?? 0) + written.ms - Object.values(spent).reduce((a, b) => a + b, 0);
-    }, true);
-
-    let copyMs: number | undefined;
-    if (copyUrl) {
-      const client = new pg.Client({ connectionString: copyUrl });
-      await client.connect();
-      try {
-        await writeBack(db, kind);
-        copyMs = 0;
-        await eachPage(async (page) => {
-          copyMs! += (await time(() => copyPage(client, page))).ms;
-        });
-      } finally {
-        await client.end();
-      }
-    }
-
-    let nosyncMs: number | undefined;
-    if (kind === 'sqlite') {
+  let copyMs: number | undefined;
+  if (copyUrl) {
+    const client = new pg.Client({ connectionString: copyUrl });
+    await client.connect();
+    try {
       await writeBack(db, kind);
-      await sql`pragma synchronous = off`.execute(db);
-      try {
-        nosyncMs = 0;
-        await eachPage(async (page) => {
-          nosyncMs! += (await writePage(page, 'bench_nosync_')).ms;
-        });
-      } finally {
-        await sql`pragma synchronous = full`.execute(db);
-      }
+      copyMs = 0;
+      await eachPage(async (page) => {
+        copyMs! += (await time(() => copyPage(client, page))).ms;
+      });
+    } finally {
+      await client.end();
     }
-    const rows = Object.values(byTable).reduce((a, b) => a + b, 0);
-    return { ms, rows, byTable, msByTable, ...(copyMs !== undefined ? { copyMs } : {}), ...(nosyncMs !== undefined ? { nosyncMs } : {}) };
   }
+
+  let nosyncMs: number | undefined;
+  if (kind === 'sqlite') {
+    await writeBack(db, kind);
+    await sql`pragma synchronous = off`.execute(db);
+    try {
+      nosyncMs = 0;
+      await eachPage(async (page) => {
+        nosyncMs! += (await writePage(page, 'bench_nosync_')).ms;
+      });
+    } finally {
+      await sql`pragma synchronous = full`.execute(db);
+    }
+  }
+  const rows = Object.values(byTable).reduce((a, b) => a + b, 0);
+  return { ms, rows, byTable, msByTable, ...(copyMs !== undefined ? { copyMs } : {}), ...(nosyncMs !== undefined ? { nosyncMs } : {}) };
 };
 
 /**
@@ -554,7 +543,9 @@ export const benchBilling = async (bdb: BenchDatabase, size: number, opts: { bat
 
   // Fresh statistics (not timed): reading the run's rows back page by page must not scan.
   await sql`analyze`.execute(db);
-  const floor = await measureFloor(db, kind, runTables(auditSeqBefore), batches, bdb.url);
+  // Plain INSERTs and nothing else: on SQLite without per-row foreign-key lookups, as the run writes
+  // (PostgreSQL's copies, LIKE … INCLUDING ALL, have no foreign keys).
+  const floor = await withoutForeignKeyChecks(db, (conn) => measureFloor(conn, kind, runTables(auditSeqBefore), batches, bdb.url));
   // The run also moved the recurring and queued charges' cursors (not in the floor: a few hundred rows).
   const written = floor.rows + generated.recurring + generated.queued;
   const ratio = run.ms / floor.ms;

@@ -6,7 +6,7 @@ import { AppError } from '../../kernel/app-error.ts';
 import type { Clock } from '../../kernel/clock.ts';
 import { sha256 } from '../../kernel/ids.ts';
 import { recordAudit, type Actor } from '../audit/index.ts';
-import { effectiveValue, settingDefinition, toSettingItem, type SettingItem, type SettingsRuntime } from './get-settings.ts';
+import { effectiveValue, getSetting, settingDefinition, toSettingItem, type SettingItem, type SettingsRuntime } from './get-settings.ts';
 import type { SettingDefinition } from './definitions.ts';
 import { parseSettingValue } from './setting-types.ts';
 import { deleteOverride, loadOverride, saveOverride } from './settings-store.ts';
@@ -42,7 +42,7 @@ const refuseWhileHeld = async (tx: Kysely<DB>, def: SettingDefinition, code: str
     .limit(1)
     .executeTakeFirst();
   if (!held) return;
-  const currency = effectiveValue(settingDefinition('organization.currency'), await loadOverride(tx, 'organization.currency')) as string;
+  const currency = await getSetting(tx, 'organization.currency');
   const balance = toBigInt(held.balance);
   throw new AppError(
     'conflict',
@@ -75,8 +75,7 @@ export const updateSetting = async (
     let after: unknown = def.default;
     if (!reset) {
       // Money is written in the organization currency, so its decimals follow that currency.
-      const currency =
-        def.type === 'money' ? (effectiveValue(settingDefinition('organization.currency'), await loadOverride(tx, 'organization.currency')) as string) : undefined;
+      const currency = def.type === 'money' ? await getSetting(tx, 'organization.currency') : undefined;
       after = parseSettingValue(def.type, rawValue, { label: def.label, optional: def.optional, options: def.options, min: def.min, max: def.max, currency });
     }
     // Nothing changes: no write and no audit row.
