@@ -669,6 +669,24 @@ export interface LedgerHoldingTable {
   exported_at: string | null;
 }
 
+export interface LedgerCheckTable {
+  id: string;
+  /** running, done or failed (the check itself could not run; findings are a done check with ok 0). */
+  status: string;
+  started_by: string;
+  started_at: string;
+  finished_at: string | null;
+  progress_permille: number;
+  /** What it is doing now (while running). */
+  step: string | null;
+  /** The last entry when the check started: later entries are not covered. */
+  head_seq: number | string | null;
+  ok: number | null;
+  /** JSON: { verification, violations }. */
+  result: string | null;
+  error: string | null;
+}
+
 export interface PaymentTable {
   id: string;
   /** 'receipt' | 'refund' */
@@ -794,6 +812,7 @@ export interface DB {
   ledger_day_total: LedgerDayTotalTable;
   journal: JournalTable;
   ledger_holding: LedgerHoldingTable;
+  ledger_check: LedgerCheckTable;
   payment: PaymentTable;
   payment_allocation: PaymentAllocationTable;
   document_template: DocumentTemplateTable;

@@ -132,6 +132,25 @@ test('trial balance, contact account, check and verify', async () => {
   assert.match(bad.json().message ?? bad.body, /An anchor is an entry's number and hash/);
 });
 
+test('stored checks: POST starts one (202, running), GET by id and latest show its progress and findings; a reader may check', async () => {
+  const before = (await call('GET', '/api/v1/ledger/checks/latest', undefined, reader.headers)).json();
+  assert.equal(typeof before.headSeq, 'number');
+  const started = await call('POST', '/api/v1/ledger/checks', undefined, reader.headers);
+  assert.equal(started.statusCode, 202, started.body);
+  const check = started.json();
+  assert.deepEqual([check.status, check.startedBy, check.headSeq], ['running', 'ledger reader', before.headSeq]);
+  let now = check;
+  for (let i = 0; i < 200 && now.status === 'running'; i++) {
+    await new Promise((r) => setTimeout(r, 25));
+    now = (await call('GET', `/api/v1/ledger/checks/${check.id}`)).json();
+  }
+  assert.deepEqual([now.status, now.ok, now.progress, now.violations, now.verification.ok, now.verification.entries], ['done', true, 1, [], true, before.headSeq]);
+  const latest = (await call('GET', '/api/v1/ledger/checks/latest')).json();
+  assert.deepEqual(latest.check, now);
+  assert.equal((await call('GET', '/api/v1/ledger/checks/nope')).statusCode, 404);
+  assert.equal((await t.app.inject({ method: 'POST', url: '/api/v1/ledger/checks' })).statusCode, 401);
+});
+
 test('journals: POST journalize, list, one with its summary; 409 when nothing is left', async () => {
   const j = await call('POST', '/api/v1/ledger/journals', { upTo: '2026-03-10' });
   assert.equal(j.statusCode, 201, j.body);

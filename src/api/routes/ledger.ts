@@ -5,7 +5,6 @@ import type { AppContext } from '../../app.ts';
 import {
   ACCOUNT_SORTS,
   ACCOUNT_TYPES,
-  checkInvariants,
   contactAccount,
   createAccount,
   deleteAccount,
@@ -27,7 +26,11 @@ import {
   postManualEntry,
   trialBalance,
   updateAccount,
-  verifyLedger,
+  inspectOffThread,
+  getLedgerCheck,
+  latestLedgerCheck,
+  startLedgerCheck,
+  INSPECTION_STEPS,
   parseAnchor,
   type ChangedBy,
   type GlAccount,
@@ -155,6 +158,30 @@ const findingSchema = z.object({
   id: z.string().nullable(),
   problem: z.string(),
   message: z.string(),
+});
+
+const verificationSchema = z.object({
+  ok: z.boolean(),
+  entries: z.number(),
+  journals: z.number(),
+  head: z.object({ seq: z.number(), hash: z.string(), date: z.string() }).nullable(),
+  anchored: z.array(z.number()),
+  firstBad: findingSchema.optional(),
+});
+
+const ledgerCheckSchema = z.object({
+  id: z.string(),
+  status: z.enum(['running', 'done', 'failed']),
+  startedBy: z.string(),
+  startedAt: z.string(),
+  finishedAt: z.string().nullable(),
+  progress: z.number().describe('0–1 while running, 1 when done'),
+  step: z.enum(INSPECTION_STEPS).nullable().describe('The invariant being checked while running'),
+  headSeq: z.number().nullable().describe('The last entry when the check started; later entries are not covered'),
+  ok: z.boolean().nullable().describe('Done: chain intact and no violation'),
+  verification: verificationSchema.nullable(),
+  violations: z.array(z.string()).nullable(),
+  error: z.string().nullable().describe('Failed: why the check could not run'),
 });
 
 const accountListQuery = listQuery.extend({
@@ -458,23 +485,14 @@ export const registerLedgerRoutes = (app: Api, ctx: AppContext) => {
         summary:
           'Walk the hash chain of entries and the closed journals; names the first entry or journal that was altered. anchor: SEQ:HASH of an entry recorded outside the database earlier (as `head` gives them; repeatable): the chain must still have it, so a rewritten chain or entries cut off the end show.',
         querystring: z.object({ anchor: z.union([z.string(), z.array(z.string())]).optional() }),
-        response: {
-          200: z.object({
-            ok: z.boolean(),
-            entries: z.number(),
-            journals: z.number(),
-            head: z.object({ seq: z.number(), hash: z.string(), date: z.string() }).nullable(),
-            anchored: z.array(z.number()),
-            firstBad: findingSchema.optional(),
-          }),
-        },
+        response: { 200: verificationSchema },
       },
       preHandler: read,
     },
     async (request) => {
       const { anchor } = request.query;
       const anchors = (anchor === undefined ? [] : Array.isArray(anchor) ? anchor : [anchor]).map(parseAnchor);
-      return verifyLedger(ctx.db, { anchors });
+      return (await inspectOffThread(ctx.config.database, { anchors, verifyOnly: true })).verification;
     },
   );
   app.get(
@@ -488,8 +506,42 @@ export const registerLedgerRoutes = (app: Api, ctx: AppContext) => {
       preHandler: read,
     },
     async () => {
-      const violations = await checkInvariants(ctx.db);
+      const { violations } = await inspectOffThread(ctx.config.database);
       return { ok: violations.length === 0, violations };
     },
+  );
+  const checkDeps = { db: ctx.db, clock: ctx.clock, target: ctx.config.database, log: ctx.log };
+  app.post(
+    '/api/v1/ledger/checks',
+    {
+      schema: {
+        tags,
+        summary:
+          'Start a stored check of the books (the chain walk and every invariant, as GET /ledger/check, in a worker thread on its own connection); 202 with the check, running. One runs at a time: while one runs, that one is returned. Poll GET /ledger/checks/{id} for its progress and findings.',
+        response: { 202: ledgerCheckSchema },
+      },
+      preHandler: read,
+    },
+    async (request, reply) => reply.status(202).send((await startLedgerCheck(checkDeps, changedBy(request))).check),
+  );
+  app.get(
+    '/api/v1/ledger/checks/latest',
+    {
+      schema: {
+        tags,
+        summary: 'The latest stored check (null if none ran yet; the nightly task ledger.check runs one) and the ledger\'s last entry now: entries after the check\'s headSeq are not covered by it.',
+        response: { 200: z.object({ check: ledgerCheckSchema.nullable(), headSeq: z.number() }) },
+      },
+      preHandler: read,
+    },
+    async () => latestLedgerCheck(ctx.db),
+  );
+  app.get(
+    '/api/v1/ledger/checks/:id',
+    {
+      schema: { tags, summary: 'One stored check: its progress while it runs, its findings when done.', params: z.object({ id: z.string().max(64) }), response: { 200: ledgerCheckSchema } },
+      preHandler: read,
+    },
+    async (request) => getLedgerCheck(ctx.db, request.params.id),
   );
 };

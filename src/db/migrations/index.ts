@@ -15,6 +15,7 @@ import * as m0013 from './0013_payment_lookups.ts';
 import * as m0014 from './0014_contact_search_name_order.ts';
 import * as m0015 from './0015_credit_note_payer.ts';
 import * as m0016 from './0016_ledger_day_totals.ts';
+import * as m0017 from './0017_ledger_checks.ts';
 
 /** Forward-only, in order. Add a file and list it here; never edit one that has shipped. */
 export const migrations: Record<string, Migration> = {
@@ -34,4 +35,5 @@ export const migrations: Record<string, Migration> = {
   '0014_contact_search_name_order': m0014,
   '0015_credit_note_payer': m0015,
   '0016_ledger_day_totals': m0016,
+  '0017_ledger_checks': m0017,
 };

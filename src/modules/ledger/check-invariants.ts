@@ -2,7 +2,7 @@ import { sql, type Kysely } from 'kysely';
 import { dbKind, toBigInt, toNumber } from '../../db/database.ts';
 import type { DB } from '../../db/schema.ts';
 import { loadRoles } from './roles.ts';
-import { verifyLedger } from './verify-ledger.ts';
+import { verifyLedger, type LedgerAnchor, type LedgerVerification } from './verify-ledger.ts';
 
 type Db = Kysely<DB>;
 
@@ -35,7 +35,35 @@ const add = (m: Map<string, bigint>, key: string, v: bigint) => m.set(key, (m.ge
  *    its foreign keys on every write; SQLite's bulk writers skip the per-row check
  *    (`withoutForeignKeyChecks`), so on SQLite this runs `foreign_key_check` over every table.
  */
-export const checkInvariants = async (db: Db): Promise<string[]> => {
+export const checkInvariants = async (db: Db): Promise<string[]> => (await inspectLedger(db)).violations;
+
+/** What `inspectLedger` found: the chain walk (invariant 2) and every violation. */
+export interface LedgerInspection {
+  verification: LedgerVerification;
+  violations: string[];
+}
+
+/** The invariants in the order `inspectLedger` checks them (its progress names the current one). */
+export const INSPECTION_STEPS = ['balance', 'chain', 'contacts', 'invoices', 'credit', 'day_totals', 'references'] as const;
+export type InspectionStep = (typeof INSPECTION_STEPS)[number];
+
+/**
+ * `checkInvariants`, also returning the chain walk (with `anchors`, as `verifyLedger`), and saying
+ * how far it has got: `onProgress(fraction 0–1, step)` after each step and each block of entries the
+ * chain walk hashes (most of the time at a million members).
+ */
+export const inspectLedger = async (
+  db: Db,
+  opts: { anchors?: readonly LedgerAnchor[]; onProgress?: (fraction: number, step: InspectionStep) => void } = {},
+): Promise<LedgerInspection> => {
+  // The chain walk counts as half of the work, the other steps share the rest.
+  const weights: Record<InspectionStep, number> = { balance: 0.1, chain: 0.5, contacts: 0.02, invoices: 0.13, credit: 0.1, day_totals: 0.05, references: 0.1 };
+  let done = 0;
+  const progress = (step: InspectionStep, within = 1) => opts.onProgress?.(Math.min(1, done + weights[step] * within), step);
+  const finished = (step: InspectionStep) => {
+    done += weights[step];
+    progress(step, 0);
+  };
   const out: string[] = [];
   const report = (text: string) => {
     if (out.length < MAX_REPORTED) out.push(text);
@@ -64,9 +92,13 @@ export const checkInvariants = async (db: Db): Promise<string[]> => {
     .executeTakeFirst();
   if (toBigInt(totals?.d) !== toBigInt(totals?.c)) report(`The ledger does not balance in total: debits ${toBigInt(totals?.d)}, credits ${toBigInt(totals?.c)} (minor units).`);
 
+  finished('balance');
+
   // 2. Chain and journals.
-  const verified = await verifyLedger(db);
+  const headSeq = toNumber((await db.selectFrom('ledger_entry').select((eb) => eb.fn.max('seq').as('s')).executeTakeFirst())?.s ?? 0);
+  const verified = await verifyLedger(db, { anchors: opts.anchors, onProgress: (n) => progress('chain', headSeq ? n / headSeq : 1) });
   if (!verified.ok) report(verified.firstBad!.message);
+  finished('chain');
 
   // 3. A/R and customer-credit lines name a contact.
   const anonymous = await db
@@ -78,6 +110,8 @@ export const checkInvariants = async (db: Db): Promise<string[]> => {
     .orderBy('ledger_entry.seq')
     .execute();
   for (const r of anonymous) report(`Ledger entry ${toNumber(r.seq)} has a line on ${r.account_code} (${r.account_code === roles.ar ? 'accounts receivable' : 'customer credit'}) without a contact.`);
+
+  finished('contacts');
 
   // 4–7. Invoices against A/R.
   const invoices = await db
@@ -169,6 +203,8 @@ export const checkInvariants = async (db: Db): Promise<string[]> => {
     if (ledger !== expected) report(`Contact ${id}: accounts receivable in the ledger is ${ledger} but their open invoices add up to ${expected} (minor units).`);
   }
 
+  finished('invoices');
+
   // 8. Customer credit.
   const expectedCredit = new Map<string, bigint>();
   for (const r of await db
@@ -215,6 +251,8 @@ export const checkInvariants = async (db: Db): Promise<string[]> => {
     if (ledger !== expected) report(`Contact ${id}: customer credit in the ledger is ${ledger} but their receipts, allocations and refunds leave ${expected} (minor units).`);
   }
 
+  finished('credit');
+
   // 9. Day totals = the lines' sums.
   const fromLines = new Map<string, string>();
   for (const r of await db
@@ -234,10 +272,13 @@ export const checkInvariants = async (db: Db): Promise<string[]> => {
     if (lines !== totals) report(`Account and day ${key}: the day total says ${totals}, the lines add up to ${lines}.`);
   }
 
+  finished('day_totals');
+
   // 10. References resolve (SQLite; PostgreSQL refuses such a write).
   if (dbKind(db) === 'sqlite') {
     const broken = await sql<{ table: string; rowid: unknown; parent: string }>`select "table", rowid, parent from pragma_foreign_key_check`.execute(db);
     for (const r of broken.rows) report(`A row of ${r.table} (rowid ${toNumber(r.rowid)}) refers to a row of ${r.parent} that does not exist.`);
   }
-  return out;
+  finished('references');
+  return { verification: verified, violations: out };
 };

@@ -1,7 +1,8 @@
 export * from './ledger.ts';
 export { postEntries, postEntry, type PostedRef } from './post-entries.ts';
 export { loadRoles, rolesOf, ROLE_SETTINGS, type LedgerRoles } from './roles.ts';
-export { checkInvariants } from './check-invariants.ts';
+export { checkInvariants, inspectLedger, INSPECTION_STEPS, type InspectionStep, type LedgerInspection } from './check-invariants.ts';
+export { startLedgerCheck, getLedgerCheck, latestLedgerCheck, inspectOffThread, type LedgerCheck, type LedgerCheckDeps } from './ledger-checks.ts';
 export { verifyLedger, parseAnchor, type LedgerVerification, type LedgerFinding, type LedgerAnchor } from './verify-ledger.ts';
 export {
   recordIssuedInvoices,
@@ -25,5 +26,5 @@ export { journalize } from './journalize.ts';
 export { trialBalance, contactAccount, type TrialBalance, type TrialBalanceRow, type ContactAccount, type ContactAccountLine } from './reports.ts';
 export { listHolding, importHeld, markExported, backfillHolding, HOLDING_STATUSES, type HoldingItem, type HoldingStatus } from './holding.ts';
 export { exportLedger, exportLedgerText, hledgerAccountName, EXPORT_FORMATS, type ExportFormat } from './export-ledger.ts';
-export { registerLedgerJobs, ledgerImportTask } from './ledger-jobs.ts';
+export { registerLedgerJobs, ledgerImportTask, ledgerCheckTask } from './ledger-jobs.ts';
 export { postManualEntry, type ManualEntryInput } from './post-manual-entry.ts';

@@ -93,7 +93,7 @@ export const toJournalContent = (r: JournalTable): JournalContent => ({
  * journaled entries from the end is caught too; entries not yet journalized are only as safe as
  * the chain (rows removed from the very end leave a shorter valid chain): journalize regularly.
  */
-export const verifyLedger = async (db: Db, opts: { anchors?: readonly LedgerAnchor[] } = {}): Promise<LedgerVerification> => {
+export const verifyLedger = async (db: Db, opts: { anchors?: readonly LedgerAnchor[]; onProgress?: (entries: number) => void } = {}): Promise<LedgerVerification> => {
   const tallies = new Map<string, JournalTally>();
   let expectedSeq = 1;
   let prevHash = GENESIS_HASH;
@@ -173,6 +173,7 @@ export const verifyLedger = async (db: Db, opts: { anchors?: readonly LedgerAnch
       expectedSeq++;
       count++;
     }
+    opts.onProgress?.(count);
     if (entries.length < BATCH) break;
   }
 
