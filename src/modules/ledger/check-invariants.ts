@@ -2,7 +2,7 @@ import { sql, type Kysely } from 'kysely';
 import { dbKind, toBigInt, toNumber } from '../../db/database.ts';
 import type { DB } from '../../db/schema.ts';
 import { loadRoles } from './roles.ts';
-import { verifyLedger, type LedgerAnchor, type LedgerVerification } from './verify-ledger.ts';
+import { lastSeq, verifyLedger, type LedgerAnchor, type LedgerVerification } from './verify-ledger.ts';
 
 type Db = Kysely<DB>;
 
@@ -95,7 +95,7 @@ export const inspectLedger = async (
   finished('balance');
 
   // 2. Chain and journals.
-  const headSeq = toNumber((await db.selectFrom('ledger_entry').select((eb) => eb.fn.max('seq').as('s')).executeTakeFirst())?.s ?? 0);
+  const headSeq = await lastSeq(db);
   const verified = await verifyLedger(db, { anchors: opts.anchors, onProgress: (n) => progress('chain', headSeq ? n / headSeq : 1) });
   if (!verified.ok) report(verified.firstBad!.message);
   finished('chain');

@@ -6,7 +6,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { openDatabase, type DatabaseTarget } from '../../db/database.ts';
 import { inspectLedger, type LedgerInspection } from './check-invariants.ts';
-import { verifyLedger, type LedgerAnchor } from './verify-ledger.ts';
+import { lastSeq, verifyLedger, type LedgerAnchor } from './verify-ledger.ts';
 
 const { target, anchors, verifyOnly } = workerData as { target: DatabaseTarget; anchors: LedgerAnchor[]; verifyOnly: boolean };
 const opened = openDatabase(target, { poolSize: 1 });
@@ -22,7 +22,7 @@ try {
   const inspection = await (target.kind === 'postgres' ? tx.setIsolationLevel('repeatable read') : tx).execute(async (db): Promise<LedgerInspection> => {
     if (!verifyOnly) return inspectLedger(db, { anchors, onProgress });
     // The chain walk alone (GET /ledger/verify): its progress is entries of the head's seq.
-    const head = Number((await db.selectFrom('ledger_entry').select((eb) => eb.fn.max('seq').as('s')).executeTakeFirst())?.s ?? 0);
+    const head = await lastSeq(db);
     const verification = await verifyLedger(db, { anchors, onProgress: (n) => onProgress(head ? n / head : 1, 'chain') });
     return { verification, violations: verification.ok ? [] : [verification.firstBad!.message] };
   });

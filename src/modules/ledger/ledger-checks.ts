@@ -7,7 +7,7 @@ import { AppError, notFound } from '../../kernel/app-error.ts';
 import type { Clock } from '../../kernel/clock.ts';
 import { newId } from '../../kernel/ids.ts';
 import type { InspectionStep, LedgerInspection } from './check-invariants.ts';
-import type { LedgerVerification, LedgerAnchor } from './verify-ledger.ts';
+import { lastSeq, type LedgerVerification, type LedgerAnchor } from './verify-ledger.ts';
 import { authorOf, type ChangedBy } from './deps.ts';
 
 /**
@@ -106,10 +106,9 @@ export const getLedgerCheck = async (db: Kysely<DB>, id: string): Promise<Ledger
 /** The latest check, and the ledger's last entry now (entries after the check's `headSeq` are not covered by it). */
 export const latestLedgerCheck = async (db: Kysely<DB>): Promise<{ check: LedgerCheck | null; headSeq: number }> => {
   const row = await db.selectFrom('ledger_check').selectAll().orderBy('started_at', 'desc').orderBy('id', 'desc').limit(1).executeTakeFirst();
-  return { check: row ? toCheck(row) : null, headSeq: await currentHead(db) };
+  return { check: row ? toCheck(row) : null, headSeq: await lastSeq(db) };
 };
 
-const currentHead = async (db: Kysely<DB>) => toNumber((await db.selectFrom('ledger_entry').select((eb) => eb.fn.max('seq').as('s')).executeTakeFirst())?.s ?? 0);
 
 /**
  * Starts a check in the background and returns it (running), or the one already running: one at a
@@ -125,7 +124,7 @@ export const startLedgerCheck = async (deps: LedgerCheckDeps, by: ChangedBy): Pr
     if (current) await tx.updateTable('ledger_check').set({ status: 'failed', finished_at: startedAt, error: 'It stopped with the process that ran it.' }).where('id', '=', current.id).execute();
     await tx
       .insertInto('ledger_check')
-      .values({ id, status: 'running', started_by: authorOf(by), started_at: startedAt, finished_at: null, progress_permille: 0, step: null, head_seq: await currentHead(tx), ok: null, result: null, error: null })
+      .values({ id, status: 'running', started_by: authorOf(by), started_at: startedAt, finished_at: null, progress_permille: 0, step: null, head_seq: await lastSeq(tx), ok: null, result: null, error: null })
       .execute();
     return null;
   });

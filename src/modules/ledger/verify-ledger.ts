@@ -48,6 +48,9 @@ export const parseAnchor = (text: string): LedgerAnchor => {
   return { seq: Number(m[1]), hash: m[2]!.toLowerCase() };
 };
 
+/** The seq of the ledger's last entry (0 when it has none). */
+export const lastSeq = async (db: Db): Promise<number> => toNumber((await db.selectFrom('ledger_entry').select((eb) => eb.fn.max('seq').as('s')).executeTakeFirst())?.s ?? 0);
+
 const BATCH = 1000;
 
 interface JournalTally {

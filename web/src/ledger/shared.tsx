@@ -1,14 +1,14 @@
-import type { ReactNode } from 'react';
-import { Badge, Button, Group, Menu, Table, Text, Tooltip } from '@mantine/core';
-import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { useEffect, useRef, type ReactNode } from 'react';
+import { ActionIcon, Badge, Button, Group, Menu, Progress, Table, Text, Tooltip } from '@mantine/core';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { api, downloadUrl } from '../ui/api.ts';
 import { AreaTabs } from '../ui/area-tabs.tsx';
 import { AppLink } from '../ui/components.tsx';
 import { useFormat } from '../ui/format.ts';
-import { IconCheck, IconAlert, IconChevronDown, IconDownload } from '../ui/icons.tsx';
+import { IconCheck, IconAlert, IconChevronDown, IconDownload, IconRefresh } from '../ui/icons.tsx';
 import { useT, type Translate } from '../ui/language.tsx';
 import type { MessageKey } from '../ui/i18n.ts';
-import { ENTRY_KINDS, type CheckResult, type Money, type VerifyResult } from './types.ts';
+import { ENTRY_KINDS, type LatestCheck, type LedgerCheck, type Money } from './types.ts';
 
 export const LEDGER_KEY = 'ledger';
 export const num = { fontVariantNumeric: 'tabular-nums', whiteSpace: 'nowrap' } as const;
@@ -72,53 +72,101 @@ export const TotalRow = ({ fw = 650, children }: { fw?: number; children: ReactN
   );
 };
 
-/** Chain intact / first bad entry, and whether the books check out (A/R against invoices, credit against receipts). */
+/** A check stored this long ago, with entries posted since, is run again when a ledger page opens. */
+const RECHECK_AFTER_MS = 15 * 60 * 1000;
+
+/**
+ * Chain intact / first bad entry, and whether the books check out, from the latest stored check
+ * (the server runs it off its request thread; nightly, and from here). A page starts a check when
+ * none has run yet or the last is over 15 minutes old with entries posted since; "Check now" starts
+ * one at any time. While one runs it shows how far it has got.
+ */
 export const LedgerStatus = () => {
   const t = useT();
   const fmt = useFormat();
-  const verify = useQuery({ queryKey: [LEDGER_KEY, 'verify'], queryFn: () => api.get<VerifyResult>('/ledger/verify'), staleTime: 30_000 });
-  const check = useQuery({ queryKey: [LEDGER_KEY, 'check'], queryFn: () => api.get<CheckResult>('/ledger/check'), staleTime: 30_000 });
-  const v = verify.data;
-  const c = check.data;
+  const queryClient = useQueryClient();
+  const latest = useQuery({
+    queryKey: [LEDGER_KEY, 'checks', 'latest'],
+    queryFn: () => api.get<LatestCheck>('/ledger/checks/latest'),
+    refetchInterval: (q) => (q.state.data?.check?.status === 'running' ? 1000 : false),
+  });
+  const start = useMutation({
+    mutationFn: () => api.post<LedgerCheck>('/ledger/checks'),
+    onSuccess: (check) => queryClient.setQueryData<LatestCheck>([LEDGER_KEY, 'checks', 'latest'], (old) => ({ check, headSeq: old?.headSeq ?? check.headSeq ?? 0 })),
+  });
+  const data = latest.data;
+  const c = data?.check ?? null;
+  const due = !!data && (!c || (c.status !== 'running' && data.headSeq !== c.headSeq && Date.now() - Date.parse(c.finishedAt ?? c.startedAt) > RECHECK_AFTER_MS));
+  const asked = useRef(false);
+  useEffect(() => {
+    if (due && !asked.current) {
+      asked.current = true;
+      start.mutate();
+    }
+  }, [due, start]);
+  if (!data) return null;
+  const since = c && c.headSeq !== null ? Math.max(0, data.headSeq - c.headSeq) : 0;
+  const when = c ? t(since ? 'ledger.check.whenSince' : 'ledger.check.when', { when: fmt.dateTime(c.finishedAt ?? c.startedAt), since: fmt.number(since) }) : '';
+  const v = c?.verification;
+  const again = (
+    <Tooltip withinPortal label={t('ledger.check.now')}>
+      <ActionIcon variant="subtle" size="sm" aria-label={t('ledger.check.now')} loading={start.isPending} disabled={c?.status === 'running'} onClick={() => start.mutate()} data-testid="ledger-check-now">
+        <IconRefresh size={14} />
+      </ActionIcon>
+    </Tooltip>
+  );
   return (
     <Group gap={6} data-testid="ledger-status">
-      {verify.isPending ? (
-        <Badge variant="light" color="gray">
-          {t('ledger.verify.checking')}
-        </Badge>
-      ) : v ? (
-        <Tooltip
-          multiline
-          w={320}
-          withinPortal
-          label={
-            v.ok
-              ? t('ledger.verify.okHint', { entries: fmt.number(v.entries), journals: fmt.number(v.journals), hash: v.head ? v.head.hash.slice(0, 12) : '—' })
-              : (v.firstBad?.message ?? '')
-          }
-        >
-          <Badge
-            variant="light"
-            color={v.ok ? 'green' : 'red'}
-            leftSection={v.ok ? <IconCheck size={12} /> : <IconAlert size={12} />}
-            data-testid="ledger-verify"
-            style={{ cursor: 'help' }}
-          >
-            {v.ok
-              ? t('ledger.verify.ok')
-              : v.firstBad
-                ? t(v.firstBad.type === 'journal' ? 'ledger.verify.badJournal' : 'ledger.verify.badEntry', { seq: v.firstBad.seq })
-                : t('ledger.verify.bad')}
+      {!c || c.status === 'running' ? (
+        <Group gap={6} data-testid="ledger-checking">
+          <Badge variant="light" color="gray">
+            {t('ledger.check.running', { percent: fmt.number(Math.floor((c?.progress ?? 0) * 100)) })}
+          </Badge>
+          <Progress value={(c?.progress ?? 0) * 100} w={80} size="sm" aria-label={t('ledger.check.progress')} />
+        </Group>
+      ) : c.status === 'failed' ? (
+        <Tooltip multiline w={320} withinPortal label={`${c.error ?? ''} ${when}`}>
+          <Badge variant="light" color="red" leftSection={<IconAlert size={12} />} data-testid="ledger-check" style={{ cursor: 'help' }}>
+            {t('ledger.check.failed')}
           </Badge>
         </Tooltip>
-      ) : null}
-      {c && (
-        <Tooltip multiline w={360} withinPortal label={c.ok ? t('ledger.check.okHint') : c.violations.slice(0, 5).join(' · ')}>
-          <Badge variant="light" color={c.ok ? 'green' : 'red'} leftSection={c.ok ? <IconCheck size={12} /> : <IconAlert size={12} />} data-testid="ledger-check" style={{ cursor: 'help' }}>
-            {c.ok ? t('ledger.check.ok') : t('ledger.check.bad', { count: c.violations.length })}
-          </Badge>
-        </Tooltip>
+      ) : (
+        <>
+          {v && (
+            <Tooltip
+              multiline
+              w={320}
+              withinPortal
+              label={`${v.ok ? t('ledger.verify.okHint', { entries: fmt.number(v.entries), journals: fmt.number(v.journals), hash: v.head ? v.head.hash.slice(0, 12) : '—' }) : (v.firstBad?.message ?? '')} ${when}`}
+            >
+              <Badge
+                variant="light"
+                color={v.ok ? 'green' : 'red'}
+                leftSection={v.ok ? <IconCheck size={12} /> : <IconAlert size={12} />}
+                data-testid="ledger-verify"
+                style={{ cursor: 'help' }}
+              >
+                {v.ok
+                  ? t('ledger.verify.ok')
+                  : v.firstBad
+                    ? t(v.firstBad.type === 'journal' ? 'ledger.verify.badJournal' : 'ledger.verify.badEntry', { seq: v.firstBad.seq })
+                    : t('ledger.verify.bad')}
+              </Badge>
+            </Tooltip>
+          )}
+          <Tooltip multiline w={360} withinPortal label={`${c.ok ? t('ledger.check.okHint') : (c.violations ?? []).slice(0, 5).join(' · ')} ${when}`}>
+            <Badge variant="light" color={c.ok ? 'green' : 'red'} leftSection={c.ok ? <IconCheck size={12} /> : <IconAlert size={12} />} data-testid="ledger-check" style={{ cursor: 'help' }}>
+              {c.ok ? t('ledger.check.ok') : t('ledger.check.bad', { count: (c.violations ?? []).length })}
+            </Badge>
+          </Tooltip>
+          {since > 0 && (
+            <Text size="xs" c="dimmed" data-testid="ledger-check-since">
+              {t('ledger.check.newSince', { count: fmt.number(since) })}
+            </Text>
+          )}
+        </>
       )}
+      {c && again}
     </Group>
   );
 };

@@ -118,9 +118,26 @@ export interface VerifyResult {
   firstBad?: { type: 'entry' | 'journal'; seq: number; id: string | null; problem: string; message: string };
 }
 
-export interface CheckResult {
-  ok: boolean;
-  violations: string[];
+/** A stored check of the books (GET /ledger/checks/{id}). */
+export interface LedgerCheck {
+  id: string;
+  status: 'running' | 'done' | 'failed';
+  startedBy: string;
+  startedAt: string;
+  finishedAt: string | null;
+  progress: number;
+  step: string | null;
+  headSeq: number | null;
+  ok: boolean | null;
+  verification: VerifyResult | null;
+  violations: string[] | null;
+  error: string | null;
+}
+
+export interface LatestCheck {
+  check: LedgerCheck | null;
+  /** The ledger's last entry now. */
+  headSeq: number;
 }
 
 export interface ContactAccount {
