@@ -130,7 +130,7 @@ export const startLedgerCheck = async (deps: LedgerCheckDeps, by: ChangedBy): Pr
   });
   if (running) {
     const check = toCheck(running);
-    return { check, done: waitFor(deps.db, check.id) };
+    return { check, done: waitFor(deps, check.id) };
   }
   let lastWrite = Promise.resolve();
   const done = inspectOffThread(deps.target, {
@@ -162,10 +162,10 @@ export const startLedgerCheck = async (deps: LedgerCheckDeps, by: ChangedBy): Pr
 };
 
 /** Polls a check another caller started until it has finished. */
-const waitFor = async (db: Kysely<DB>, id: string): Promise<LedgerCheck> => {
+const waitFor = async (deps: { db: Kysely<DB>; clock: Clock }, id: string): Promise<LedgerCheck> => {
   for (;;) {
-    const check = await getLedgerCheck(db, id);
-    if (check.status !== 'running' || Date.now() - Date.parse(check.startedAt) >= STALE_MS) return check;
+    const check = await getLedgerCheck(deps.db, id);
+    if (check.status !== 'running' || deps.clock.now().getTime() - Date.parse(check.startedAt) >= STALE_MS) return check;
     await new Promise((r) => setTimeout(r, 250));
   }
 };
