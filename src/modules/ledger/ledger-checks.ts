@@ -28,7 +28,7 @@ export interface LedgerCheckDeps {
 
 /**
  * Runs `inspectLedger` (with `verifyOnly`, only the chain walk, `verifyLedger`) in a worker thread on
- * its own connection; `onProgress` hears from it about five times a second.
+ * its own connection; `onProgress` hears from it at each whole percent and each step.
  */
 export const inspectOffThread = (
   target: DatabaseTarget,
@@ -76,7 +76,7 @@ export interface LedgerCheck {
 
 type Row = DB['ledger_check'];
 
-const toCheck = (r: { [K in keyof Row]: Row[K] }): LedgerCheck => {
+const toCheck = (r: Row): LedgerCheck => {
   const result = r.result ? (JSON.parse(r.result) as LedgerInspection) : null;
   return {
     id: r.id,

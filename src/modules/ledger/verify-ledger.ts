@@ -96,7 +96,9 @@ export const toJournalContent = (r: JournalTable): JournalContent => ({
  * journaled entries from the end is caught too; entries not yet journalized are only as safe as
  * the chain (rows removed from the very end leave a shorter valid chain): journalize regularly.
  */
-export const verifyLedger = async (db: Db, opts: { anchors?: readonly LedgerAnchor[]; onProgress?: (entries: number) => void } = {}): Promise<LedgerVerification> => {
+export const verifyLedger = async (db: Db, opts: { anchors?: readonly LedgerAnchor[]; onProgress?: (fraction: number) => void } = {}): Promise<LedgerVerification> => {
+  // Progress: entries walked of the last entry when the walk starts.
+  const last = opts.onProgress ? await lastSeq(db) : 0;
   const tallies = new Map<string, JournalTally>();
   let expectedSeq = 1;
   let prevHash = GENESIS_HASH;
@@ -176,7 +178,7 @@ export const verifyLedger = async (db: Db, opts: { anchors?: readonly LedgerAnch
       expectedSeq++;
       count++;
     }
-    opts.onProgress?.(count);
+    opts.onProgress?.(last ? Math.min(1, count / last) : 1);
     if (entries.length < BATCH) break;
   }
 
