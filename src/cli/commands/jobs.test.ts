@@ -27,6 +27,9 @@ const guildhall = (...args: string[]) =>
       PATH: process.env.PATH ?? '',
       GUILDHALL_DATA_DIR: dataDir,
       LOG_LEVEL: 'silent',
+      // A frozen day starts every call at 12:00 of it: no scheduled task's slot (ledger.import runs every
+      // 10 minutes) can fall between two calls and turn up as a job the test did not queue.
+      GUILDHALL_TODAY: '2026-06-01',
       DATABASE_URL: testDb.target.kind === 'postgres' ? testDb.target.url : `sqlite:${testDb.target.file}`,
     },
   });
