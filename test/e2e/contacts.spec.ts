@@ -152,6 +152,13 @@ test('import a Windows-1252 CSV: the dry run shows the bad row and its line, the
 
   await page.getByRole('button', { name: 'Check the file' }).click();
   await expect(page.getByTestId('count-create')).toContainText('4');
+  // A reload comes back to the file (its id is in the address), on the columns step, mapped as checked.
+  await expect(page).toHaveURL(/\/contacts\/import\?import=/);
+  await page.reload();
+  await expect(mapping.locator('tr[data-column="Etternavn"]').getByRole('combobox')).toHaveValue('Last name');
+  await expect(mapping).toContainText('Ærlig');
+  await page.getByRole('button', { name: 'Check the file' }).click();
+  await expect(page.getByTestId('count-create')).toContainText('4');
   await expect(page.getByTestId('count-error')).toContainText('1');
   const report = page.getByTestId('import-report');
   const bad = report.locator('tr[data-line="5"]');
@@ -173,6 +180,19 @@ test('import a Windows-1252 CSV: the dry run shows the bad row and its line, the
   await final.getByTestId('count-create').click();
   await expect(final.getByTestId('import-report').locator('tr[data-line]')).toHaveCount(4);
   await screenshot(page, 'contacts-import-report');
+  // Reloaded, the finished import shows its report again; the upload step lists it among the recent imports.
+  await page.reload();
+  await expect(final).toContainText('4 created');
+  await final.getByRole('button', { name: 'Import another file' }).click();
+  await expect(page).toHaveURL(/\/contacts\/import$/);
+  const recent = page.getByTestId('recent-imports');
+  const row = recent.locator('tr[data-import]').first();
+  await expect(row).toContainText('contacts-import-windows1252.csv');
+  await expect(row).toContainText('Imported');
+  await expect(row).toContainText('4 created, 0 updated');
+  await screenshot(page, 'contacts-import-recent');
+  await row.click();
+  await expect(final).toContainText('4 created');
 
   // The new contacts are in the list, found without their accents.
   await page.getByRole('button', { name: 'Go to contacts' }).click();

@@ -42,6 +42,11 @@ const run = async (id: string, mapping: Record<string, string | null>, options: 
   const res = await t.app.inject({ method: 'POST', url: `/api/v1/contacts/imports/${id}/run`, headers, payload: { mapping, options } });
   assert.equal(res.statusCode, 202, res.body);
   assert.deepEqual(res.json(), { id, status: 'running' });
+  return untilFinished(id);
+};
+
+/** Polls an import's status until it is no longer running. */
+const untilFinished = async (id: string) => {
   const deadline = performance.now() + 180_000;
   while (performance.now() < deadline) {
     const s = await t.app.inject({ method: 'GET', url: `/api/v1/contacts/imports/${id}`, headers });
@@ -56,6 +61,21 @@ const run = async (id: string, mapping: Record<string, string | null>, options: 
 
 /** The progress values seen while polling running imports. */
 const seenProgress: number[] = [];
+
+/** Runs `fn` while inserting a contact named `lastName` fails in the database (as a full disk or a broken constraint would). */
+const withFailingInsert = async (lastName: string, fn: () => Promise<void>) => {
+  if (t.ctx.dbKind === 'postgres') {
+    await sql`create or replace function boom() returns trigger language plpgsql as $$ begin raise exception 'boom: disk full'; end $$`.execute(t.ctx.db);
+    await sql`create trigger boom before insert on contact for each row when (new.last_name = ${sql.lit(lastName)}) execute function boom()`.execute(t.ctx.db);
+  } else {
+    await sql`create trigger boom before insert on contact when new.last_name = ${sql.lit(lastName)} begin select raise(abort, 'boom: disk full'); end`.execute(t.ctx.db);
+  }
+  try {
+    await fn();
+  } finally {
+    await sql`drop trigger boom${t.ctx.dbKind === 'postgres' ? sql` on contact` : sql``}`.execute(t.ctx.db);
+  }
+};
 
 const countContacts = async () => Number((await t.ctx.db.selectFrom('contact').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
 
@@ -221,13 +241,7 @@ test('rows without e-mail get a pseudo-address in the given domain, marked as ma
 
 test('a batch is one transaction: a row failing in the database leaves nothing of its batch imported', async () => {
   // A database-level failure on the third row (as a full disk or a broken constraint would give).
-  if (t.ctx.dbKind === 'postgres') {
-    await sql`create function boom() returns trigger language plpgsql as $$ begin raise exception 'boom: disk full'; end $$`.execute(t.ctx.db);
-    await sql`create trigger boom before insert on contact for each row when (new.last_name = 'Boom') execute function boom()`.execute(t.ctx.db);
-  } else {
-    await sql`create trigger boom before insert on contact when new.last_name = 'Boom' begin select raise(abort, 'boom: disk full'); end`.execute(t.ctx.db);
-  }
-  try {
+  await withFailingInsert('Boom', async () => {
     const before = await countContacts();
     const a = await upload('Etternavn;Fornavn;Vedtekter\nFørst;Anna;ja\nAndre;Bo;ja\nBoom;Cecilie;ja\nFjerde;Dag;ja\n');
     const result = await run(a.id, a.suggestedMapping, { importValidRows: true });
@@ -239,9 +253,7 @@ test('a batch is one transaction: a row failing in the database leaves nothing o
     const seq = await t.ctx.db.selectFrom('number_sequence').select('next_value').where('name', '=', 'member_number').executeTakeFirstOrThrow();
     const next = await createContact(t.ctx, by, { kind: 'person', lastName: 'Gapless' });
     assert.equal(next.memberNumber, Number(seq.next_value), 'the member numbers of the rolled-back rows are given back');
-  } finally {
-    await sql`drop trigger boom${t.ctx.dbKind === 'postgres' ? sql` on contact` : sql``}`.execute(t.ctx.db);
-  }
+  });
 });
 
 test('bad uploads and mappings get clear 4xx answers', async () => {
@@ -285,6 +297,80 @@ test('an import left "running" by a crash or restart (its transaction gone) can 
   const result = await run(a.id, a.suggestedMapping);
   assert.equal(result.status, 'done', JSON.stringify(result));
   assert.equal(result.counts.created, 1);
+});
+
+test('imports are listed newest first; an uploaded file gives its analysis back with the mapping last used; a run that stopped part-way continues', async () => {
+  const get = (url: string, h = headers) => t.app.inject({ method: 'GET', url: `/api/v1/contacts/imports${url}`, headers: h });
+  const a = await upload('Etternavn;Fornavn;Ukjent\nFortsett;Anne;x\nFortsett;Bjørn;x\nStopp;Cato;x\nFortsett;Dina;x\n', 'fortsett.csv');
+
+  // A page reloaded on the mapping step: the same file, sample and suggested mapping, no options yet.
+  const fresh = await get(`/${a.id}/analysis`);
+  assert.equal(fresh.statusCode, 200, fresh.body);
+  const { options: freshOptions, ...again } = fresh.json();
+  assert.deepEqual(again, a);
+  assert.deepEqual(freshOptions, {});
+  // After a dry run it gives the mapping and options that were checked.
+  const mapping = { Etternavn: 'lastName', Fornavn: 'firstNames', Ukjent: null };
+  await dryRun(a.id, mapping, { matchOn: 'memberNumber' });
+  const checked = (await get(`/${a.id}/analysis`)).json();
+  assert.deepEqual(checked.suggestedMapping, mapping);
+  assert.equal(checked.options.matchOn, 'memberNumber');
+  assert.equal((await get(`/${a.id}`)).json().canContinue, false);
+
+  // Batches of two rows; the second batch fails in the database: the first stays imported.
+  const batchRows = (t.ctx as { importBatchRows?: number }).importBatchRows;
+  Object.assign(t.ctx, { importBatchRows: 2 });
+  try {
+    let stopped: Record<string, unknown> = {};
+    await withFailingInsert('Stopp', async () => {
+      stopped = await run(a.id, mapping, { matchOn: 'memberNumber' });
+    });
+    assert.equal(stopped.status, 'failed');
+    assert.equal(stopped.canContinue, true);
+    assert.deepEqual(stopped.progress, { processed: 2, total: 4 });
+    assert.match(String(stopped.message), /The 2 row\(s\) before line 4 were imported and stay imported/);
+
+    const b = await upload('Etternavn\nSenere\n', 'senere.csv');
+    const list = await get('');
+    assert.equal(list.statusCode, 200, list.body);
+    const [newest, second] = list.json().items;
+    assert.deepEqual(
+      { id: newest.id, status: newest.status, filename: newest.filename, rows: newest.rows, created: newest.created },
+      { id: b.id, status: 'analyzed', filename: 'senere.csv', rows: 1, created: 0 },
+    );
+    assert.deepEqual(
+      { id: second.id, status: second.status, rows: second.rows, created: second.created, processed: second.processed, createdBy: typeof second.createdBy },
+      { id: a.id, status: 'failed', rows: 4, created: 2, processed: null, createdBy: 'string' },
+    );
+    const paged = (await get('?page=2&pageSize=1')).json();
+    assert.deepEqual([paged.items.length, paged.items[0].id, paged.page, paged.pageSize], [1, a.id, 2, 1]);
+    assert.ok(paged.total >= 2);
+
+    // Continue: the same mapping and options, after the rows kept.
+    const before = await countContacts();
+    const cont = await t.app.inject({ method: 'POST', url: `/api/v1/contacts/imports/${a.id}/continue`, headers });
+    assert.equal(cont.statusCode, 202, cont.body);
+    const done = await untilFinished(a.id);
+    assert.equal(done.status, 'done', JSON.stringify(done));
+    assert.deepEqual(done.counts, { created: 4, updated: 0, skipped: 0, errors: 0 });
+    assert.equal(done.canContinue, false);
+    assert.equal(await countContacts(), before + 2, 'only the two rows not kept before were added');
+
+    // Nothing to continue: a finished import, and one that kept nothing.
+    const twice = await t.app.inject({ method: 'POST', url: `/api/v1/contacts/imports/${a.id}/continue`, headers });
+    assert.equal(twice.statusCode, 409);
+    assert.match(twice.json().error.message, /already been imported/);
+    const nothing = await t.app.inject({ method: 'POST', url: `/api/v1/contacts/imports/${b.id}/continue`, headers });
+    assert.equal(nothing.statusCode, 409);
+    assert.match(nothing.json().error.message, /kept no rows yet/);
+  } finally {
+    Object.assign(t.ctx, { importBatchRows: batchRows });
+  }
+
+  assert.equal((await get('/nope/analysis')).statusCode, 404);
+  const reader = (await bearerWith(t.ctx, { contacts: 'read' })).headers;
+  assert.equal((await get('', reader)).statusCode, 200, 'reading the list needs read access');
+  assert.equal((await get(`/${a.id}/analysis`, reader)).statusCode, 403, 'the file itself needs update access');
 });
 
 // 10,000 rows on both databases, in batches of 2,000 (each its own transaction). The time per row is printed.

@@ -5,16 +5,20 @@ import type { AppContext } from '../../app.ts';
 import { AppError, validation } from '../../kernel/app-error.ts';
 import {
   analyzeImport,
+  continueImport,
   dryRunImport,
   exportContactsCsv,
   resolveContactFilter,
+  getImportAnalysis,
   getImportStatus,
+  listImports,
   MATCH_MODES,
   MAX_IMPORT_BYTES,
   startImport,
   type ChangedBy,
 } from '../../modules/contacts/index.ts';
 import { actorOf, requireAccess } from '../access.ts';
+import { listQuery, pagedOf } from '../lists.ts';
 import type { Api } from '../server.ts';
 import { contactListQuery } from './contacts.ts';
 
@@ -74,6 +78,21 @@ const status = z.object({
   message: z.string().nullable(),
   createdAt: z.string(),
   finishedAt: z.string().nullable(),
+  canContinue: z.boolean().describe('The run stopped part-way and kept rows: POST …/continue runs it again with the same mapping, after them.'),
+});
+
+const summary = z.object({
+  id: z.string(),
+  status: z.enum(['analyzed', 'running', 'done', 'failed']),
+  filename: z.string(),
+  rows: z.number().describe('Data rows in the file.'),
+  processed: z.number().nullable().describe('While it runs: rows processed so far (null when not running, or running in another process).'),
+  created: z.number(),
+  updated: z.number(),
+  skipped: z.number(),
+  createdBy: z.string().nullable(),
+  createdAt: z.string(),
+  finishedAt: z.string().nullable(),
 });
 
 /** CSV import of contacts (upload and analyze, dry run, run in the background, poll) and CSV export (area contacts). */
@@ -103,6 +122,59 @@ export const registerContactImportRoutes = (app: Api, ctx: AppContext) => {
         .type('text/csv; charset=utf-8')
         .header('content-disposition', `attachment; filename="contacts-${day}.csv"`)
         .send(Readable.from(exportContactsCsv(ctx.db, filter)));
+    },
+  );
+
+  app.get(
+    '/api/v1/contacts/imports',
+    {
+      schema: {
+        tags: ['contacts'],
+        summary: 'The imports, newest first (paged): status, file, rows, what was kept, who and when. Open one with GET /contacts/imports/{id}.',
+        querystring: listQuery.pick({ page: true, pageSize: true }),
+        response: { 200: pagedOf(summary) },
+      },
+      preHandler: requireAccess('contacts', 'read'),
+    },
+    async (request) => {
+      const q = request.query;
+      const { items, total } = await listImports(ctx.db, { offset: (q.page - 1) * q.pageSize, limit: q.pageSize });
+      return { items, total, page: q.page, pageSize: q.pageSize };
+    },
+  );
+
+  app.get(
+    '/api/v1/contacts/imports/:id/analysis',
+    {
+      schema: {
+        tags: ['contacts'],
+        summary: 'The analysis of an uploaded file again (as the upload answered it), with the mapping and options it was last checked or run with: for picking up an import where it was left.',
+        params: idParams,
+        response: {
+          200: analysis.extend({
+            options: z.object({ importValidRows: z.boolean().optional(), matchOn: z.enum(MATCH_MODES).optional(), pseudoEmailDomain: z.string().optional() }),
+          }),
+        },
+      },
+      preHandler: update,
+    },
+    async (request) => getImportAnalysis(ctx.db, request.params.id),
+  );
+
+  app.post(
+    '/api/v1/contacts/imports/:id/continue',
+    {
+      schema: {
+        tags: ['contacts'],
+        summary: 'Run an import that stopped part-way (failed after keeping some batches) again in the background, with the mapping and options it ran with: it continues after the rows it kept. 409 when there is nothing to continue.',
+        params: idParams,
+        response: { 202: z.object({ id: z.string(), status: z.literal('running') }) },
+      },
+      preHandler: update,
+    },
+    async (request, reply) => {
+      await continueImport({ ...ctx, log: request.log }, changedBy(request), request.params.id);
+      return reply.status(202).send({ id: request.params.id, status: 'running' as const });
     },
   );
 

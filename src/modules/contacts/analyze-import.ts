@@ -6,7 +6,7 @@ import { newId } from '../../kernel/ids.ts';
 import type { ChangedBy, ContactDeps } from './contact.ts';
 import { loadCustomFields } from './contact-store.ts';
 import { importFields, isImportTarget, suggestMapping, type ImportCustomField, type ImportField } from './import-mapping.ts';
-import type { ImportMapping } from './import-rows.ts';
+import type { ImportMapping, ImportOptions } from './import-rows.ts';
 
 /** The largest file an import takes (the API's upload limit too). */
 export const MAX_IMPORT_BYTES = 50 * 1024 * 1024;
@@ -85,17 +85,34 @@ export const analyzeImport = async (deps: ContactDeps, by: ChangedBy, input: { f
       finished_at: null,
     })
     .execute();
-  return {
-    id,
-    filename,
-    encoding: file.encoding,
-    separator: file.separator,
-    columns: file.columns,
-    rowCount: file.dataRows.length,
-    sample: file.dataRows.slice(0, 5).map((r) => file.columns.map((_, i) => r.fields[i] ?? '')),
-    suggestedMapping,
-    fields: importFields(custom),
-  };
+  return analysisOf(id, filename, file, suggestedMapping, custom);
+};
+
+/** What the mapping step shows of a file: its shape, a sample, a mapping to start from and the fields to map to. */
+const analysisOf = (id: string, filename: string, file: ReadImportFile, mapping: ImportMapping, custom: ImportCustomField[]): ImportAnalysis => ({
+  id,
+  filename,
+  encoding: file.encoding,
+  separator: file.separator,
+  columns: file.columns,
+  rowCount: file.dataRows.length,
+  sample: file.dataRows.slice(0, 5).map((r) => file.columns.map((_, i) => r.fields[i] ?? '')),
+  suggestedMapping: mapping,
+  fields: importFields(custom),
+});
+
+/**
+ * The analysis of an import already uploaded (a page reloaded on the mapping step): the stored file
+ * read again, with the mapping it was last checked or run with (or the suggested one) and its options.
+ */
+export const getImportAnalysis = async (db: Kysely<DB>, id: string): Promise<ImportAnalysis & { options: Partial<ImportOptions> }> => {
+  const row = await loadImportRow(db, id);
+  const file = readImportFile(row.file);
+  const custom = await activeFields(db);
+  // Columns mapped to a field that has since been archived are left out rather than refused later.
+  const stored = JSON.parse(row.mapping) as ImportMapping;
+  const mapping = Object.fromEntries(file.columns.map((c) => [c, stored[c] && isImportTarget(stored[c], custom) ? stored[c] : null]));
+  return { ...analysisOf(row.id, row.filename, file, mapping, custom), options: JSON.parse(row.options || '{}') as Partial<ImportOptions> };
 };
 
 export const loadImportRow = async (db: Kysely<DB>, id: string) => {

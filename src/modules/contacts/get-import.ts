@@ -17,6 +17,8 @@ export interface ImportStatus {
   message: string | null;
   createdAt: string;
   finishedAt: string | null;
+  /** A run that stopped part-way kept rows: running it again with the same mapping continues after them (POST …/continue). */
+  canContinue: boolean;
 }
 
 /** GET /contacts/imports/:id: status, progress while running (from memory), and the report when done. */
@@ -26,7 +28,8 @@ export const getImportStatus = async (db: Kysely<DB>, id: string): Promise<Impor
   const total = toNumber(row.total_rows);
   const status = row.status as ImportStatus['status'];
   // A run that stopped (failed, or cut short) keeps the batches it saved.
-  const progress = progressOf(id) ?? { processed: status === 'done' ? total : Math.min((await savedProgress(db, id)).done, total), total };
+  const saved = status === 'done' ? null : await savedProgress(db, id);
+  const progress = progressOf(id) ?? { processed: saved ? Math.min(saved.done, total) : total, total };
   return {
     id: row.id,
     status,
@@ -37,5 +40,53 @@ export const getImportStatus = async (db: Kysely<DB>, id: string): Promise<Impor
     message: report?.message ?? null,
     createdAt: row.created_at,
     finishedAt: row.finished_at,
+    canContinue: status === 'failed' && saved?.request != null,
+  };
+};
+
+/** One import in the list of recent imports. */
+export interface ImportSummary {
+  id: string;
+  status: ImportStatus['status'];
+  filename: string;
+  /** Data rows in the file. */
+  rows: number;
+  /** While it runs (in this process): rows processed so far. */
+  processed: number | null;
+  /** What was kept: created, updated and skipped rows (0 until a run finishes or stops). */
+  created: number;
+  updated: number;
+  skipped: number;
+  createdBy: string | null;
+  createdAt: string;
+  finishedAt: string | null;
+}
+
+/** The imports, newest first, without their files or reports (GET /contacts/imports). */
+export const listImports = async (db: Kysely<DB>, page: { offset: number; limit: number }): Promise<{ items: ImportSummary[]; total: number }> => {
+  const rows = await db
+    .selectFrom('contact_import')
+    .select(['id', 'status', 'filename', 'total_rows', 'created_rows', 'updated_rows', 'skipped_rows', 'created_by', 'created_at', 'finished_at'])
+    .orderBy('created_at', 'desc')
+    .orderBy('id', 'desc')
+    .limit(page.limit)
+    .offset(page.offset)
+    .execute();
+  const { n } = await db.selectFrom('contact_import').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow();
+  return {
+    items: rows.map((r) => ({
+      id: r.id,
+      status: r.status as ImportStatus['status'],
+      filename: r.filename,
+      rows: toNumber(r.total_rows),
+      processed: r.status === 'running' ? (progressOf(r.id)?.processed ?? null) : null,
+      created: toNumber(r.created_rows),
+      updated: toNumber(r.updated_rows),
+      skipped: toNumber(r.skipped_rows),
+      createdBy: r.created_by,
+      createdAt: r.created_at,
+      finishedAt: r.finished_at,
+    })),
+    total: toNumber(n),
   };
 };

@@ -25,9 +25,9 @@ export { removeOrganizationContact, resendOrganizationContact } from './remove-o
 export { getContactConfirmation, confirmContact } from './confirm-organization-contact.ts';
 export { correspondenceRecipients, type CorrespondenceRecipient } from './correspondence-recipients.ts';
 export { recordConsent, recordConsentInTx, consentHistory, currentConsentWordings, CONSENT_SOURCES, type ConsentInput, type ConsentRecord, type ConsentSource } from './record-consent.ts';
-export { analyzeImport, readImportFile, MAX_IMPORT_BYTES, type ImportAnalysis } from './analyze-import.ts';
-export { dryRunImport, runImport, startImport, executeImport, resumeRequest, type ImportReport, type ImportRowResult, type ImportCounts, type ImportRequest, type ImportDeps } from './run-import.ts';
-export { getImportStatus, type ImportStatus } from './get-import.ts';
+export { analyzeImport, getImportAnalysis, readImportFile, MAX_IMPORT_BYTES, type ImportAnalysis } from './analyze-import.ts';
+export { dryRunImport, runImport, startImport, continueImport, executeImport, resumeRequest, type ImportReport, type ImportRowResult, type ImportCounts, type ImportRequest, type ImportDeps } from './run-import.ts';
+export { getImportStatus, listImports, type ImportStatus, type ImportSummary } from './get-import.ts';
 export { MATCH_MODES, type MatchMode, type ImportOptions, type ImportMapping } from './import-rows.ts';
 export { importFields, suggestMapping } from './import-mapping.ts';
 export {

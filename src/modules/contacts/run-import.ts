@@ -798,6 +798,10 @@ export const resumeRequest = async (db: Kysely<DB>, importId: string): Promise<I
   return { mapping: JSON.parse(row.mapping) as ImportMapping, options: row.options ? (JSON.parse(row.options) as Partial<ImportOptions>) : {} };
 };
 
+/** Runs an import that stopped part-way again with what it ran with, in the background: it continues after the rows it kept. */
+export const continueImport = async (deps: ImportDeps, by: ChangedBy, importId: string): Promise<{ done: Promise<ImportReport | null> }> =>
+  startImport(deps, by, importId, await resumeRequest(deps.db, importId));
+
 /** The dry run: every row's fate, nothing kept. */
 export const dryRunImport = async (deps: ImportDeps, by: ChangedBy, importId: string, request: ImportRequest): Promise<ImportReport> => {
   const row = await loadImportHead(deps.db, importId);

@@ -23,16 +23,18 @@ import {
   ThemeIcon,
   Title,
 } from '@mantine/core';
-import { useMutation, useQuery } from '@tanstack/react-query';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useRouter } from '@tanstack/react-router';
 import { api } from '../ui/api.ts';
 import { AppLink, FormError, Page, RequireAccess } from '../ui/components.tsx';
 import { useFormat } from '../ui/format.ts';
 import { IconAlert, IconCheck, IconFile, IconUpload } from '../ui/icons.tsx';
 import { useT, type Translate } from '../ui/language.tsx';
+import { str, useUrlSearch } from '../ui/search.ts';
+import type { Paged } from '../ui/types.ts';
 import { BackLink, plural, useInvalidateContacts } from './shared.tsx';
 import type { MessageKey } from '../ui/i18n.ts';
-import type { ImportAction, ImportOptions, ImportReport, ImportReportRow, ImportStatus, ImportUpload, MatchOn } from './types.ts';
+import type { ImportAction, ImportAnalysis, ImportOptions, ImportReport, ImportReportRow, ImportStatus, ImportSummary, ImportUpload, MatchOn } from './types.ts';
 
 const ACTIONS: readonly ImportAction[] = ['create', 'update', 'skip', 'error'];
 const ACTION_COLORS: Record<ImportAction, string> = { create: 'green', update: 'blue', skip: 'gray', error: 'red' };
@@ -469,14 +471,102 @@ const RunStep = ({ id, onDone }: { id: string; onDone: (s: ImportStatus) => void
   );
 };
 
+// ---------------------------------------------------------------- recent imports
+
+const STATUS_COLORS: Record<ImportSummary['status'], string> = { analyzed: 'gray', running: 'blue', done: 'green', failed: 'red' };
+
+/** The latest imports, to open one again: its report, its progress while it runs, or the step it was left at. */
+const RecentImports = ({ onOpen }: { onOpen: (id: string) => void }) => {
+  const t = useT();
+  const fmt = useFormat();
+  const list = useQuery({
+    queryKey: ['contacts', 'imports', 'recent'],
+    queryFn: () => api.get<Paged<ImportSummary>>('/contacts/imports', { pageSize: 10 }),
+    refetchInterval: (q) => (q.state.data?.items.some((i) => i.status === 'running') ? 1000 : false),
+  });
+  const items = list.data?.items ?? [];
+  if (!items.length) return null;
+  return (
+    <Box>
+      <Title order={2} fz={16} mb={4}>
+        {t('contacts.import.recentTitle')}
+      </Title>
+      <Text size="sm" c="dimmed" mb="sm">
+        {t('contacts.import.recentIntro')}
+      </Text>
+      <Paper withBorder style={{ overflow: 'hidden' }}>
+        <Table className="gh-table" verticalSpacing={7} horizontalSpacing="md" highlightOnHover data-testid="recent-imports">
+          <Table.Thead>
+            <Table.Tr>
+              <Table.Th>{t('contacts.import.file')}</Table.Th>
+              <Table.Th w={140}>{t('contacts.import.status')}</Table.Th>
+              <Table.Th w={150} ta="right">
+                {t('contacts.import.rows')}
+              </Table.Th>
+              <Table.Th>{t('contacts.import.fate')}</Table.Th>
+              <Table.Th>{t('contacts.import.by')}</Table.Th>
+              <Table.Th w={170}>{t('contacts.import.uploaded')}</Table.Th>
+            </Table.Tr>
+          </Table.Thead>
+          <Table.Tbody>
+            {items.map((i) => (
+              <Table.Tr key={i.id} data-import={i.id} style={{ cursor: 'pointer' }} onClick={() => onOpen(i.id)}>
+                <Table.Td>
+                  <Button variant="subtle" size="compact-sm" px={0} onClick={() => onOpen(i.id)}>
+                    {i.filename}
+                  </Button>
+                </Table.Td>
+                <Table.Td>
+                  <Badge size="sm" variant="light" color={STATUS_COLORS[i.status]}>
+                    {t(`contacts.import.status.${i.status}`)}
+                  </Badge>
+                </Table.Td>
+                <Table.Td ta="right" className="gh-num">
+                  {i.status === 'running' && i.processed !== null ? t('contacts.import.progress', { done: fmt.number(i.processed), total: fmt.number(i.rows) }) : fmt.number(i.rows)}
+                </Table.Td>
+                <Table.Td>
+                  <Text size="sm" c={i.created + i.updated ? undefined : 'dimmed'}>
+                    {i.created + i.updated ? t('contacts.import.kept', { created: fmt.number(i.created), updated: fmt.number(i.updated) }) : '—'}
+                  </Text>
+                </Table.Td>
+                <Table.Td>
+                  <Text size="sm">{i.createdBy ?? ''}</Text>
+                </Table.Td>
+                <Table.Td>
+                  <Text size="sm">{fmt.dateTime(i.createdAt)}</Text>
+                </Table.Td>
+              </Table.Tr>
+            ))}
+          </Table.Tbody>
+        </Table>
+      </Paper>
+    </Box>
+  );
+};
+
 // ---------------------------------------------------------------- wizard
 
 const defaultOptions: ImportOptions = { importValidRows: false, matchOn: 'both', pseudoEmailDomain: '' };
 
+const parseImportSearch = (raw: Record<string, unknown>) => ({ import: str(raw.import) });
+
+/** What opening an import named in the address needs: its status, and for one not run yet the file's analysis. */
+const openImport = async (id: string) => {
+  const status = await api.get<ImportStatus>(`/contacts/imports/${id}`);
+  const analysis = status.status === 'analyzed' ? await api.get<ImportAnalysis>(`/contacts/imports/${id}/analysis`) : null;
+  return { status, analysis };
+};
+
 const ImportWizard = () => {
   const t = useT();
   const router = useRouter();
+  const queryClient = useQueryClient();
   const invalidate = useInvalidateContacts();
+  // The import being worked on is in the address (?import=id), so a reload or a link comes back to it.
+  const [search, setSearch] = useUrlSearch(parseImportSearch);
+  const id = search.import;
+  /** The import the steps below hold (null: none yet, or the address names another one still loading). */
+  const [loaded, setLoaded] = useState<string | null>(null);
   const [step, setStep] = useState(0);
   const [upload, setUpload] = useState<ImportUpload | null>(null);
   const [mapping, setMapping] = useState<Record<string, string | null>>({});
@@ -500,12 +590,56 @@ const ImportWizard = () => {
     meta: { inline: true },
     onSuccess: () => setStep(3),
   });
+  const carryOn = useMutation({
+    mutationFn: () => api.post<{ id: string; status: string }>(`/contacts/imports/${id}/continue`, {}),
+    meta: { inline: true },
+    onSuccess: () => {
+      // The status polled before is the stopped run's; follow the new one from scratch.
+      queryClient.removeQueries({ queryKey: ['contacts', 'imports', id] });
+      setFinal(null);
+      setStep(3);
+    },
+  });
+  const opened = useQuery({
+    queryKey: ['contacts', 'imports', id, 'open'],
+    queryFn: () => openImport(id!),
+    enabled: !!id && loaded !== id,
+    staleTime: Infinity,
+    gcTime: 0,
+    retry: false,
+  });
+  useEffect(() => {
+    const o = opened.data;
+    if (!o || !id || loaded === id || o.status.id !== id) return;
+    setDryRun(null);
+    dry.reset();
+    run.reset();
+    carryOn.reset();
+    if (o.analysis) {
+      const a = o.analysis;
+      setUpload(a);
+      setMapping(Object.fromEntries(a.columns.map((c) => [c, a.suggestedMapping[c] ?? null])));
+      setOptions({ ...defaultOptions, ...a.options });
+      setFinal(null);
+      setStep(1);
+    } else {
+      setUpload(null);
+      setFinal(o.status.status === 'running' ? null : o.status);
+      setStep(3);
+    }
+    setLoaded(id);
+  }, [opened.data, id, loaded]);
+  // Back to the start when the address names no import (the browser's back button, the menu).
+  useEffect(() => {
+    if (!id && loaded) reset();
+  }, [id]);
   const mapped = Object.values(mapping).filter(Boolean) as string[];
   const duplicates = mapped.length !== new Set(mapped).size;
   const errors = dryRun?.counts.errors ?? 0;
   const blocked = errors > 0 && !options.importValidRows;
   const willChange = dryRun ? dryRun.counts.created + dryRun.counts.updated : 0;
-  const restart = () => {
+  const reset = () => {
+    setLoaded(null);
     setStep(0);
     setUpload(null);
     setMapping({});
@@ -514,7 +648,13 @@ const ImportWizard = () => {
     setFinal(null);
     dry.reset();
     run.reset();
+    carryOn.reset();
   };
+  const restart = () => {
+    reset();
+    setSearch({ import: undefined });
+  };
+  const waiting = !!id && loaded !== id;
 
   return (
     <Stack gap="lg">
@@ -525,18 +665,40 @@ const ImportWizard = () => {
         <Stepper.Step label={t('contacts.import.step.import')} />
       </Stepper>
 
-      {step === 0 && (
-        <UploadStep
-          onUploaded={(u) => {
-            setUpload(u);
-            setMapping(Object.fromEntries(u.columns.map((c) => [c, u.suggestedMapping[c] ?? null])));
-            setDryRun(null);
-            setStep(1);
-          }}
-        />
+      {waiting && (
+        <>
+          {opened.isError ? (
+            <>
+              <FormError error={opened.error} testId="open-import-error" />
+              <Group>
+                <Button variant="default" onClick={restart}>
+                  {t('contacts.import.another')}
+                </Button>
+              </Group>
+            </>
+          ) : (
+            <Progress value={100} animated striped size="sm" radius="xl" aria-label={t('contacts.import.analysing')} />
+          )}
+        </>
       )}
 
-      {step === 1 && upload && (
+      {!waiting && step === 0 && (
+        <>
+          <UploadStep
+            onUploaded={(u) => {
+              setUpload(u);
+              setMapping(Object.fromEntries(u.columns.map((c) => [c, u.suggestedMapping[c] ?? null])));
+              setDryRun(null);
+              setStep(1);
+              setLoaded(u.id);
+              setSearch({ import: u.id });
+            }}
+          />
+          <RecentImports onOpen={(openId) => setSearch({ import: openId })} />
+        </>
+      )}
+
+      {!waiting && step === 1 && upload && (
         <>
           <MappingStep upload={upload} mapping={mapping} setMapping={setMapping} options={options} setOptions={setOptions} />
           <FormError error={dry.error} testId="dry-run-error" />
@@ -551,7 +713,7 @@ const ImportWizard = () => {
         </>
       )}
 
-      {step === 2 && dryRun && (
+      {!waiting && step === 2 && dryRun && (
         <>
           <Box>
             <Title order={2} fz={16} mb={4}>
@@ -586,9 +748,9 @@ const ImportWizard = () => {
         </>
       )}
 
-      {step === 3 && upload && !final && (
+      {!waiting && step === 3 && id && !final && (
         <RunStep
-          id={upload.id}
+          id={id}
           onDone={(s) => {
             setFinal(s);
             void invalidate();
@@ -596,7 +758,7 @@ const ImportWizard = () => {
         />
       )}
 
-      {step === 3 && final && (
+      {!waiting && step === 3 && final && (
         <Stack gap="md" data-testid="import-final">
           {final.status === 'done' ? (
             <Alert color="green" variant="light" icon={<IconCheck size={16} />} title={t('contacts.import.doneTitle')}>
@@ -606,6 +768,17 @@ const ImportWizard = () => {
             <Alert color="red" variant="light" icon={<IconAlert size={16} />} title={t('contacts.import.failedTitle')}>
               {final.message ?? final.report?.message ?? t('contacts.import.failedText')}
             </Alert>
+          )}
+          {final.canContinue && (
+            <Paper withBorder p="md" data-testid="import-continue">
+              <Group justify="space-between" wrap="nowrap">
+                <Text size="sm">{t('contacts.import.continueHint')}</Text>
+                <Button onClick={() => carryOn.mutate()} loading={carryOn.isPending}>
+                  {t('contacts.import.continue')}
+                </Button>
+              </Group>
+              <FormError error={carryOn.error} testId="continue-error" />
+            </Paper>
           )}
           {final.report && <ReportTable report={final.report} t={t} done />}
           <Group justify="flex-end">

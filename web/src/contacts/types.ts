@@ -203,4 +203,26 @@ export interface ImportStatus {
   message?: string | null;
   createdAt?: string;
   finishedAt?: string | null;
+  /** It stopped part-way and kept rows: POST …/continue imports the rest. */
+  canContinue?: boolean;
+}
+
+/** GET /contacts/imports/:id/analysis: the upload's answer again, with the mapping and options last used. */
+export interface ImportAnalysis extends ImportUpload {
+  options: Partial<ImportOptions>;
+}
+
+/** One row of GET /contacts/imports. */
+export interface ImportSummary {
+  id: string;
+  status: 'analyzed' | 'running' | 'done' | 'failed';
+  filename: string;
+  rows: number;
+  processed: number | null;
+  created: number;
+  updated: number;
+  skipped: number;
+  createdBy: string | null;
+  createdAt: string;
+  finishedAt: string | null;
 }
