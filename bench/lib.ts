@@ -7,13 +7,15 @@ import os from 'node:os';
 import path from 'node:path';
 import { sql } from 'kysely';
 import pg from 'pg';
-import { openDatabase, migrateToLatest, type OpenedDatabase, type DbKind } from '../src/db/database.ts';
+import { openDatabase, migrateToLatest, type OpenedDatabase, type DbKind, type DatabaseTarget } from '../src/db/database.ts';
 
 export interface BenchDatabase extends OpenedDatabase {
   describe: string;
   version: string;
   /** The connection string of the fresh PostgreSQL database (for a raw client: COPY); undefined on SQLite. */
   url?: string;
+  /** Where the database is, for another connection (a worker thread's). */
+  target: DatabaseTarget;
 }
 
 export const openBenchDatabase = async (kind: DbKind, pgUrl: string): Promise<BenchDatabase> => {
@@ -21,6 +23,7 @@ export const openBenchDatabase = async (kind: DbKind, pgUrl: string): Promise<Be
   let describe: string;
   let cleanup: () => Promise<void>;
   let url: string | undefined;
+  let target: DatabaseTarget;
   if (kind === 'postgres') {
     const name = `gh_bench_${process.pid}`;
     const admin = new pg.Client({ connectionString: pgUrl });
@@ -31,7 +34,8 @@ export const openBenchDatabase = async (kind: DbKind, pgUrl: string): Promise<Be
     const u = new URL(pgUrl);
     u.pathname = '/' + name;
     url = u.toString();
-    opened = openDatabase({ kind: 'postgres', url: u.toString() }, { poolSize: 4 });
+    target = { kind: 'postgres', url: u.toString() };
+    opened = openDatabase(target, { poolSize: 4 });
     describe = `PostgreSQL ${u.host}/${name}`;
     cleanup = async () => {
       const c = new pg.Client({ connectionString: pgUrl });
@@ -41,7 +45,8 @@ export const openBenchDatabase = async (kind: DbKind, pgUrl: string): Promise<Be
     };
   } else {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'guildhall-bench-'));
-    opened = openDatabase({ kind: 'sqlite', file: path.join(dir, 'bench.sqlite') });
+    target = { kind: 'sqlite', file: path.join(dir, 'bench.sqlite') };
+    opened = openDatabase(target);
     describe = `SQLite ${dir}`;
     cleanup = async () => fs.rmSync(dir, { recursive: true, force: true });
   }
@@ -54,6 +59,7 @@ export const openBenchDatabase = async (kind: DbKind, pgUrl: string): Promise<Be
     ...opened,
     describe,
     url,
+    target,
     version: `${kind === 'postgres' ? 'PostgreSQL' : 'SQLite'} ${version}`,
     close: async () => {
       await opened.close();
@@ -72,6 +78,27 @@ export const memorySampler = () => {
   return {
     peakMiB: () => Math.round(Math.max(peak, process.memoryUsage().rss) / 1024 / 1024),
     stop: () => clearInterval(timer),
+  };
+};
+
+/**
+ * How late this thread's timers ran while something went on (what a request arriving meanwhile
+ * would have waited): a 10 ms interval, and the longest delay past its due time.
+ */
+export const stallMeter = () => {
+  const every = 10;
+  let last = performance.now();
+  let worst = 0;
+  const timer = setInterval(() => {
+    const now = performance.now();
+    worst = Math.max(worst, now - last - every);
+    last = now;
+  }, every);
+  return {
+    stop: () => {
+      clearInterval(timer);
+      return Math.max(worst, performance.now() - last - every, 0);
+    },
   };
 };
 

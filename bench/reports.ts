@@ -4,17 +4,18 @@
  * after the run (the run's invoices are overdue by then): the open-invoice list's first page (sorted
  * by due date, 50 rows, with its count and Σ open), the same list searched (a payer's name, an
  * invoice number, a member number, a KID), the trial balance and the A/R ageing (first page by total).
- * Median and p95 of each.
+ * Median and p95 of each. Then the checks of the books on the same ledger: the chain walk and the
+ * whole check in this thread, and the whole check off-thread as the server runs it.
  */
 import { sql } from 'kysely';
 import { parseDate } from '../src/kernel/dates.ts';
-import { trialBalance } from '../src/modules/ledger/index.ts';
+import { inspectLedger, inspectOffThread, trialBalance, verifyLedger } from '../src/modules/ledger/index.ts';
 import { ageingReport, listOpenInvoices, recordPayment } from '../src/modules/payments/index.ts';
 import { getSetting } from '../src/modules/settings/index.ts';
 import { frozenDayClock } from '../src/kernel/clock.ts';
 import { cliActor } from '../src/modules/audit/index.ts';
 import { billedOrganization, DUE } from './billing.ts';
-import { latencyRows, prng, time, type BenchDatabase, type BenchRow } from './lib.ts';
+import { latencyRows, prng, stallMeter, time, type BenchDatabase, type BenchRow } from './lib.ts';
 import { PAID_ON, preparePayments } from './payments.ts';
 
 const AT = parseDate(DUE).add({ days: 45 }).toString();
@@ -70,7 +71,24 @@ export const benchReports = async (bdb: BenchDatabase, size: number, opts: { cal
   const trial = await measure(() => trialBalance(db, { at: AT }));
   const ageing = await measure(() => ageingReport(db, { at: AT, page: 1, pageSize: 50, sort: { column: 'total', direction: 'desc' } }, currency));
   const hits = search.out.filter((p) => p.total > 0).length;
+
+  // The checks of the books (the ledger pages and the nightly task): the chain walk, and every
+  // invariant (which walks the chain too), on this thread; then the whole check as the server runs
+  // it, in a worker thread on its own connection, with how long this thread's timers waited meanwhile.
+  const entries = Number((await db.selectFrom('ledger_entry').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
+  const walk = await time(() => verifyLedger(db));
+  const inThread = await time(() => inspectLedger(db));
+  const stalls = stallMeter();
+  const offThread = await time(() => inspectOffThread(bdb.target));
+  const longestWait = stalls.stop();
+  for (const [what, ok] of [['chain walk', walk.value.ok], ['invariants', inThread.value.violations.length === 0], ['off-thread check', offThread.value.verification.ok && offThread.value.violations.length === 0]] as const) {
+    if (!ok) throw new Error(`The ${what} found the generated books broken; the benchmark's figures would mean nothing.`);
+  }
+  const ledgerRow = (figure: string, ms: number, note: string): BenchRow => ({ benchmark: 'ledger check', database, size, figure, value: ms / 1000, unit: 's', note });
   return [
+    ledgerRow('chain walk', walk.ms, `every entry's hash recomputed and the chain followed: ${entries.toLocaleString('en')} entries, ${ledgerLines.toLocaleString('en')} lines, in this thread`),
+    ledgerRow('whole check', inThread.ms, 'chain walk and every invariant (balance, control accounts, invoices, credit, day totals, references), in this thread'),
+    ledgerRow('whole check off-thread', offThread.ms, `as GET /ledger/check and the stored checks run it: a worker thread with its own connection and one read snapshot (includes starting the worker); the server's thread waited at most ${longestWait.toFixed(0)} ms meanwhile`),
     ...latencyRows('open invoices page 1', database, size, firstPage.ms, `${calls} calls; ${firstPage.last.total.toLocaleString('en')} open invoices counted and summed, 50 shown, by due date`),
     ...latencyRows('open invoices search', database, size, search.ms, `${calls} searches (payer name, invoice number, member number, KID), ${hits} with hits`),
     ...latencyRows('trial balance', database, size, trial.ms, `${calls} calls; ${trial.last.accounts.length} accounts over ${ledgerLines.toLocaleString('en')} ledger lines`),

@@ -1,4 +1,4 @@
-import { sql, type Kysely } from 'kysely';
+import { sql, type Kysely, type RawBuilder } from 'kysely';
 import { dbKind, toBigInt, toNumber } from '../../db/database.ts';
 import type { DB } from '../../db/schema.ts';
 import { loadRoles } from './roles.ts';
@@ -7,8 +7,6 @@ import { verifyLedger, type LedgerAnchor, type LedgerVerification } from './veri
 type Db = Kysely<DB>;
 
 const MAX_REPORTED = 50;
-
-const add = (m: Map<string, bigint>, key: string, v: bigint) => m.set(key, (m.get(key) ?? 0n) + v);
 
 /**
  * Checks the books against the invoices and payments and returns every violation found, one
@@ -112,143 +110,94 @@ export const inspectLedger = async (
 
   finished('contacts');
 
-  // 4–7. Invoices against A/R.
-  const invoices = await db
+  // 4–7. Invoices against A/R. The database adds up and compares; only disagreements come back, so
+  // memory stays flat however many invoices there are (at a million, holding them took a gigabyte).
+  const label = (i: { kind: string | null; number: unknown; id: string }) => `${i.kind === 'credit_note' ? 'Credit note' : 'Invoice'} ${i.number === null || i.number === undefined ? i.id : toNumber(i.number)}`;
+  // What credit notes issued on each invoice took off it.
+  const credited = sql`select credits_invoice_id as id, sum(total_minor) as s from invoice
+    where kind = 'credit_note' and status = 'issued' and credits_invoice_id is not null group by credits_invoice_id`;
+  const allocated = sql`select invoice_id, sum(amount_minor) as s from payment_allocation group by invoice_id`;
+  // What A/R should hold per invoice (and its payer): what is open on it, less what still waits in
+  // the holding step (an invoice not imported yet; a credit note not imported yet, on the invoice it credits).
+  const expectedAr = sql`
+    select i.id as invoice_id, i.payer_id,
+      (case when i.status in ('issued', 'paid') then i.total_minor - i.paid_minor + coalesce(cn.s, 0) else 0 end)
+        - (case when h.invoice_id is not null and h.imported_at is null then i.total_minor else 0 end) as amount
+    from invoice i left join ledger_holding h on h.invoice_id = i.id left join (${credited}) cn on cn.id = i.id
+    where i.kind = 'invoice' and i.status <> 'draft'
+    union all
+    select coalesce(i.credits_invoice_id, i.id), i.payer_id, -i.total_minor
+    from invoice i inner join ledger_holding h on h.invoice_id = i.id
+    where i.kind <> 'invoice' and i.status <> 'draft' and h.imported_at is null`;
+  /** Keys where the amounts of two lists of (id, amount) rows add up differently (one sort, no join). */
+  const disagreeing = (expected: RawBuilder<unknown>, ledger: RawBuilder<unknown>) => sql<{ id: string; ledger: unknown; expected: unknown }>`
+    select id, sum(l) as ledger, sum(e) as expected from (
+      select id, 0 as l, amount as e from (${expected}) ex
+      union all
+      select id, amount, 0 from (${ledger}) le
+    ) x group by id having sum(l) <> sum(e) order by id`;
+  const arLines = (by: 'invoice_id' | 'contact_id') => sql`select ${sql.ref(by)} as id, debit_minor - credit_minor as amount
+    from ledger_line where account_code = ${roles.ar} and ${sql.ref(by)} is not null`;
+
+  const unheld = await db
     .selectFrom('invoice')
     .leftJoin('ledger_holding', 'ledger_holding.invoice_id', 'invoice.id')
-    .select([
-      'invoice.id',
-      'invoice.kind',
-      'invoice.status',
-      'invoice.number',
-      'invoice.payer_id',
-      'invoice.total_minor',
-      'invoice.paid_minor',
-      'invoice.credits_invoice_id',
-      'ledger_holding.invoice_id as held_id',
-      'ledger_holding.imported_at',
-    ])
+    .select(['invoice.id', 'invoice.kind', 'invoice.number', 'invoice.status'])
     .where('invoice.status', '<>', 'draft')
+    .where('ledger_holding.invoice_id', 'is', null)
+    .orderBy('invoice.number')
+    .limit(MAX_REPORTED + 1)
     .execute();
-  const byId = new Map(invoices.map((i) => [i.id, i]));
-  const allocated = new Map<string, bigint>();
-  for (const r of await db.selectFrom('payment_allocation').select(['invoice_id', (eb) => eb.fn.sum<string | number>('amount_minor').as('s')]).groupBy('invoice_id').execute()) {
-    allocated.set(r.invoice_id, toBigInt(r.s));
+  for (const i of unheld) report(`${label(i)} (${i.status}) never went to the ledger: it has no row in the holding step.`);
+  const invoiceProblems = await sql<{ id: string; kind: string; number: unknown; status: string; paid: unknown; allocated: unknown; open: unknown }>`
+    select i.id, i.kind, i.number, i.status, i.paid_minor as paid, coalesce(a.s, 0) as allocated,
+      i.total_minor - i.paid_minor + coalesce(cn.s, 0) as open
+    from invoice i left join (${allocated}) a on a.invoice_id = i.id left join (${credited}) cn on cn.id = i.id
+    where i.kind = 'invoice' and i.status <> 'draft'
+      and (i.paid_minor <> coalesce(a.s, 0) or (i.status = 'paid' and i.total_minor - i.paid_minor + coalesce(cn.s, 0) > 0) or (i.status = 'void' and i.paid_minor <> 0))
+    order by i.number
+    limit ${MAX_REPORTED + 1}`.execute(db);
+  for (const i of invoiceProblems.rows) {
+    const paid = toBigInt(i.paid);
+    const open = toBigInt(i.open);
+    if (paid !== toBigInt(i.allocated)) report(`${label(i)}: paid ${paid} but its payment allocations add up to ${toBigInt(i.allocated)} (minor units).`);
+    if (i.status === 'paid' && open > 0n) report(`${label(i)} is marked paid but ${open} (minor units) is still open.`);
+    if (i.status === 'void' && paid !== 0n) report(`${label(i)} is void but has ${paid} (minor units) paid on it.`);
   }
-  const expectedByInvoice = new Map<string, bigint>();
-  const expectedByContact = new Map<string, bigint>();
-  const credited = new Map<string, bigint>();
-  for (const i of invoices) {
-    if (i.kind === 'credit_note' && i.status === 'issued' && i.credits_invoice_id) add(credited, i.credits_invoice_id, toBigInt(i.total_minor));
-  }
-  const label = (i: { kind: string; number: unknown; id: string }) => `${i.kind === 'credit_note' ? 'Credit note' : 'Invoice'} ${i.number === null ? i.id : toNumber(i.number)}`;
-  for (const i of invoices) {
-    const total = toBigInt(i.total_minor);
-    const paid = toBigInt(i.paid_minor);
-    if (!i.held_id) report(`${label(i)} (${i.status}) never went to the ledger: it has no row in the holding step.`);
-    const waiting = i.held_id !== null && i.imported_at === null;
-    if (i.kind === 'invoice') {
-      const owes = i.status === 'issued' || i.status === 'paid';
-      const open = owes ? total - paid + (credited.get(i.id) ?? 0n) : 0n;
-      const expected = open - (waiting ? total : 0n);
-      if (expected !== 0n) {
-        add(expectedByInvoice, i.id, expected);
-        add(expectedByContact, i.payer_id, expected);
-      }
-      if (paid !== (allocated.get(i.id) ?? 0n)) report(`${label(i)}: paid ${paid} but its payment allocations add up to ${allocated.get(i.id) ?? 0n} (minor units).`);
-      if (i.status === 'paid' && open > 0n) report(`${label(i)} is marked paid but ${open} (minor units) is still open.`);
-      if (i.status === 'void' && paid !== 0n) report(`${label(i)} is void but has ${paid} (minor units) paid on it.`);
-    } else if (waiting) {
-      // A credit note not imported yet: its A/R credit is missing from the ledger.
-      const target = i.credits_invoice_id ?? i.id;
-      add(expectedByInvoice, target, -total);
-      add(expectedByContact, i.payer_id, -total);
-    }
-  }
-  for (const id of allocated.keys()) if (!byId.has(id)) report(`Payment allocations name invoice ${id}, which is not an issued invoice.`);
+  const strays = await sql<{ invoice_id: string }>`
+    select distinct pa.invoice_id from payment_allocation pa
+    where not exists (select 1 from invoice i where i.id = pa.invoice_id and i.status <> 'draft')
+    order by pa.invoice_id limit ${MAX_REPORTED + 1}`.execute(db);
+  for (const r of strays.rows) report(`Payment allocations name invoice ${r.invoice_id}, which is not an issued invoice.`);
 
-  const arByInvoice = new Map<string, bigint>();
-  for (const r of await db
-    .selectFrom('ledger_line')
-    .select(['invoice_id', (eb) => eb.fn.sum<string | number>('debit_minor').as('d'), (eb) => eb.fn.sum<string | number>('credit_minor').as('c')])
-    .where('account_code', '=', roles.ar)
-    .where('invoice_id', 'is not', null)
-    .groupBy('invoice_id')
-    .execute()) {
-    arByInvoice.set(r.invoice_id!, toBigInt(r.d) - toBigInt(r.c));
+  const byInvoice = await sql<{ id: string; ledger: unknown; expected: unknown; kind: string | null; number: unknown }>`
+    select d.id, d.ledger, d.expected, i.kind, i.number
+    from (${disagreeing(sql`select invoice_id as id, amount from (${expectedAr}) x`, arLines('invoice_id'))}) d
+    left join invoice i on i.id = d.id
+    order by d.id limit ${MAX_REPORTED + 1}`.execute(db);
+  for (const r of byInvoice.rows) {
+    report(`${label(r)}: accounts receivable in the ledger is ${toBigInt(r.ledger)} but the invoice has ${toBigInt(r.expected)} open (minor units).`);
   }
-  for (const id of new Set([...arByInvoice.keys(), ...expectedByInvoice.keys()])) {
-    const ledger = arByInvoice.get(id) ?? 0n;
-    const expected = expectedByInvoice.get(id) ?? 0n;
-    if (ledger !== expected) {
-      const i = byId.get(id);
-      report(`${i ? label(i) : `Invoice ${id}`}: accounts receivable in the ledger is ${ledger} but the invoice has ${expected} open (minor units).`);
-    }
-  }
-
-  const arByContact = new Map<string, bigint>();
-  for (const r of await db
-    .selectFrom('ledger_line')
-    .select(['contact_id', (eb) => eb.fn.sum<string | number>('debit_minor').as('d'), (eb) => eb.fn.sum<string | number>('credit_minor').as('c')])
-    .where('account_code', '=', roles.ar)
-    .where('contact_id', 'is not', null)
-    .groupBy('contact_id')
-    .execute()) {
-    arByContact.set(r.contact_id!, toBigInt(r.d) - toBigInt(r.c));
-  }
-  for (const id of new Set([...arByContact.keys(), ...expectedByContact.keys()])) {
-    const ledger = arByContact.get(id) ?? 0n;
-    const expected = expectedByContact.get(id) ?? 0n;
-    if (ledger !== expected) report(`Contact ${id}: accounts receivable in the ledger is ${ledger} but their open invoices add up to ${expected} (minor units).`);
-  }
+  const byContact = await sql<{ id: string; ledger: unknown; expected: unknown }>`${disagreeing(sql`select payer_id as id, amount from (${expectedAr}) x`, arLines('contact_id'))}
+    limit ${MAX_REPORTED + 1}`.execute(db);
+  for (const r of byContact.rows) report(`Contact ${r.id}: accounts receivable in the ledger is ${toBigInt(r.ledger)} but their open invoices add up to ${toBigInt(r.expected)} (minor units).`);
 
   finished('invoices');
 
-  // 8. Customer credit.
-  const expectedCredit = new Map<string, bigint>();
-  for (const r of await db
-    .selectFrom('payment')
-    .select(['contact_id', 'kind', 'status', (eb) => eb.fn.sum<string | number>('amount_minor').as('s')])
-    .groupBy(['contact_id', 'kind', 'status'])
-    .execute()) {
-    const s = toBigInt(r.s);
-    if (r.kind === 'receipt') add(expectedCredit, r.contact_id, r.status === 'reversed' ? 0n : s);
-    else if (r.kind === 'refund' && r.status !== 'reversed') add(expectedCredit, r.contact_id, -s);
-  }
-  for (const r of await db
-    .selectFrom('payment_allocation')
-    .innerJoin('payment', 'payment.id', 'payment_allocation.payment_id')
-    .select(['payment.contact_id', (eb) => eb.fn.sum<string | number>('payment_allocation.amount_minor').as('s')])
-    .where('payment.kind', '=', 'receipt')
-    .groupBy('payment.contact_id')
-    .execute()) {
-    add(expectedCredit, r.contact_id, -toBigInt(r.s));
-  }
-  for (const r of await db
-    .selectFrom('payment_allocation')
-    .innerJoin('invoice', 'invoice.id', 'payment_allocation.invoice_id')
-    .select(['invoice.payer_id', (eb) => eb.fn.sum<string | number>('payment_allocation.amount_minor').as('s')])
-    .where('payment_allocation.payment_id', 'is', null)
-    .where('payment_allocation.kind', 'in', ['credit', 'reversal'])
-    .groupBy('invoice.payer_id')
-    .execute()) {
-    add(expectedCredit, r.payer_id, -toBigInt(r.s));
-  }
-  const creditByContact = new Map<string, bigint>();
-  for (const r of await db
-    .selectFrom('ledger_line')
-    .select(['contact_id', (eb) => eb.fn.sum<string | number>('debit_minor').as('d'), (eb) => eb.fn.sum<string | number>('credit_minor').as('c')])
-    .where('account_code', '=', roles.credit)
-    .where('contact_id', 'is not', null)
-    .groupBy('contact_id')
-    .execute()) {
-    creditByContact.set(r.contact_id!, toBigInt(r.c) - toBigInt(r.d));
-  }
-  for (const id of new Set([...creditByContact.keys(), ...expectedCredit.keys()])) {
-    const ledger = creditByContact.get(id) ?? 0n;
-    const expected = expectedCredit.get(id) ?? 0n;
-    if (ledger !== expected) report(`Contact ${id}: customer credit in the ledger is ${ledger} but their receipts, allocations and refunds leave ${expected} (minor units).`);
-  }
+  // 8. Customer credit: receipts (not reversed) − refunds (not reversed) − what receipts paid −
+  // credit applied to the contact's invoices, against the credit account's lines per contact.
+  const expectedCredit = sql`
+      select contact_id as id, case when kind = 'receipt' and status <> 'reversed' then amount_minor when kind = 'refund' and status <> 'reversed' then -amount_minor else 0 end as amount
+      from payment
+      union all
+      select p.contact_id, -pa.amount_minor from payment_allocation pa inner join payment p on p.id = pa.payment_id where p.kind = 'receipt'
+      union all
+      select i.payer_id, -pa.amount_minor from payment_allocation pa inner join invoice i on i.id = pa.invoice_id
+      where pa.payment_id is null and pa.kind in ('credit', 'reversal')`;
+  const creditLines = sql`select contact_id as id, credit_minor - debit_minor as amount
+    from ledger_line where account_code = ${roles.credit} and contact_id is not null`;
+  const credit = await sql<{ id: string; ledger: unknown; expected: unknown }>`${disagreeing(expectedCredit, creditLines)} limit ${MAX_REPORTED + 1}`.execute(db);
+  for (const r of credit.rows) report(`Contact ${r.id}: customer credit in the ledger is ${toBigInt(r.ledger)} but their receipts, allocations and refunds leave ${toBigInt(r.expected)} (minor units).`);
 
   finished('credit');
 
