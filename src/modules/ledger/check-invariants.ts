@@ -131,32 +131,38 @@ export const inspectLedger = async (
     where i.kind <> 'invoice' and i.status <> 'draft' and h.imported_at is null`;
   /** Keys where the amounts of two lists of (id, amount) rows add up differently (one sort, no join). */
   const disagreeing = (expected: RawBuilder<unknown>, ledger: RawBuilder<unknown>) => sql<{ id: string; ledger: unknown; expected: unknown }>`
-    select id, sum(l) as ledger, sum(e) as expected from (
-      select id, 0 as l, amount as e from (${expected}) ex
-      union all
-      select id, amount, 0 from (${ledger}) le
-    ) x group by id having sum(l) <> sum(e) order by id`;
+    with found as materialized (
+      select id, sum(l) as ledger, sum(e) as expected from (
+        select id, 0 as l, amount as e from (${expected}) ex
+        union all
+        select id, amount, 0 from (${ledger}) le
+      ) x group by id having sum(l) <> sum(e)
+    )
+    select * from found order by id limit ${MAX_REPORTED + 1}`;
   const arLines = (by: 'invoice_id' | 'contact_id') => sql`select ${sql.ref(by)} as id, debit_minor - credit_minor as amount
     from ledger_line where account_code = ${roles.ar} and ${sql.ref(by)} is not null`;
 
-  const unheld = await db
-    .selectFrom('invoice')
-    .leftJoin('ledger_holding', 'ledger_holding.invoice_id', 'invoice.id')
-    .select(['invoice.id', 'invoice.kind', 'invoice.number', 'invoice.status'])
-    .where('invoice.status', '<>', 'draft')
-    .where('ledger_holding.invoice_id', 'is', null)
-    .orderBy('invoice.number')
-    .limit(MAX_REPORTED + 1)
-    .execute();
+  // Each query finds its problem rows in a materialized CTE, then sorts and limits them: a LIMIT on
+  // the query itself made PostgreSQL expect its first rows early and join invoices to allocations
+  // by nested loop (at a million invoices, 2 billion comparisons: 83 s instead of under a second).
+  const unheld = (
+    await sql<{ id: string; kind: string; number: unknown; status: string }>`
+      with found as materialized (
+        select i.id, i.kind, i.number, i.status from invoice i left join ledger_holding h on h.invoice_id = i.id
+        where i.status <> 'draft' and h.invoice_id is null
+      )
+      select * from found order by number limit ${MAX_REPORTED + 1}`.execute(db)
+  ).rows;
   for (const i of unheld) report(`${label(i)} (${i.status}) never went to the ledger: it has no row in the holding step.`);
   const invoiceProblems = await sql<{ id: string; kind: string; number: unknown; status: string; paid: unknown; allocated: unknown; open: unknown }>`
-    select i.id, i.kind, i.number, i.status, i.paid_minor as paid, coalesce(a.s, 0) as allocated,
-      i.total_minor - i.paid_minor + coalesce(cn.s, 0) as open
-    from invoice i left join (${allocated}) a on a.invoice_id = i.id left join (${credited}) cn on cn.id = i.id
-    where i.kind = 'invoice' and i.status <> 'draft'
-      and (i.paid_minor <> coalesce(a.s, 0) or (i.status = 'paid' and i.total_minor - i.paid_minor + coalesce(cn.s, 0) > 0) or (i.status = 'void' and i.paid_minor <> 0))
-    order by i.number
-    limit ${MAX_REPORTED + 1}`.execute(db);
+    with found as materialized (
+      select i.id, i.kind, i.number, i.status, i.paid_minor as paid, coalesce(a.s, 0) as allocated,
+        i.total_minor - i.paid_minor + coalesce(cn.s, 0) as open
+      from invoice i left join (${allocated}) a on a.invoice_id = i.id left join (${credited}) cn on cn.id = i.id
+      where i.kind = 'invoice' and i.status <> 'draft'
+        and (i.paid_minor <> coalesce(a.s, 0) or (i.status = 'paid' and i.total_minor - i.paid_minor + coalesce(cn.s, 0) > 0) or (i.status = 'void' and i.paid_minor <> 0))
+    )
+    select * from found order by number limit ${MAX_REPORTED + 1}`.execute(db);
   for (const i of invoiceProblems.rows) {
     const paid = toBigInt(i.paid);
     const open = toBigInt(i.open);
@@ -165,21 +171,22 @@ export const inspectLedger = async (
     if (i.status === 'void' && paid !== 0n) report(`${label(i)} is void but has ${paid} (minor units) paid on it.`);
   }
   const strays = await sql<{ invoice_id: string }>`
-    select distinct pa.invoice_id from payment_allocation pa
-    where not exists (select 1 from invoice i where i.id = pa.invoice_id and i.status <> 'draft')
-    order by pa.invoice_id limit ${MAX_REPORTED + 1}`.execute(db);
+    with found as materialized (
+      select distinct pa.invoice_id from payment_allocation pa
+      where not exists (select 1 from invoice i where i.id = pa.invoice_id and i.status <> 'draft')
+    )
+    select * from found order by invoice_id limit ${MAX_REPORTED + 1}`.execute(db);
   for (const r of strays.rows) report(`Payment allocations name invoice ${r.invoice_id}, which is not an issued invoice.`);
 
   const byInvoice = await sql<{ id: string; ledger: unknown; expected: unknown; kind: string | null; number: unknown }>`
     select d.id, d.ledger, d.expected, i.kind, i.number
     from (${disagreeing(sql`select invoice_id as id, amount from (${expectedAr}) x`, arLines('invoice_id'))}) d
     left join invoice i on i.id = d.id
-    order by d.id limit ${MAX_REPORTED + 1}`.execute(db);
+    order by d.id`.execute(db);
   for (const r of byInvoice.rows) {
     report(`${label(r)}: accounts receivable in the ledger is ${toBigInt(r.ledger)} but the invoice has ${toBigInt(r.expected)} open (minor units).`);
   }
-  const byContact = await sql<{ id: string; ledger: unknown; expected: unknown }>`${disagreeing(sql`select payer_id as id, amount from (${expectedAr}) x`, arLines('contact_id'))}
-    limit ${MAX_REPORTED + 1}`.execute(db);
+  const byContact = await disagreeing(sql`select payer_id as id, amount from (${expectedAr}) x`, arLines('contact_id')).execute(db);
   for (const r of byContact.rows) report(`Contact ${r.id}: accounts receivable in the ledger is ${toBigInt(r.ledger)} but their open invoices add up to ${toBigInt(r.expected)} (minor units).`);
 
   finished('invoices');
@@ -196,7 +203,7 @@ export const inspectLedger = async (
       where pa.payment_id is null and pa.kind in ('credit', 'reversal')`;
   const creditLines = sql`select contact_id as id, credit_minor - debit_minor as amount
     from ledger_line where account_code = ${roles.credit} and contact_id is not null`;
-  const credit = await sql<{ id: string; ledger: unknown; expected: unknown }>`${disagreeing(expectedCredit, creditLines)} limit ${MAX_REPORTED + 1}`.execute(db);
+  const credit = await disagreeing(expectedCredit, creditLines).execute(db);
   for (const r of credit.rows) report(`Contact ${r.id}: customer credit in the ledger is ${toBigInt(r.ledger)} but their receipts, allocations and refunds leave ${toBigInt(r.expected)} (minor units).`);
 
   finished('credit');
