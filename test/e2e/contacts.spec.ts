@@ -454,8 +454,18 @@ test('the contacts list in Norwegian', async ({ page }) => {
   await expect(form).toContainText('Dette er ikke en e-postadresse');
   await form.getByRole('button', { name: 'Opprett' }).click();
   await expect(form).toContainText('Skriv inn etternavnet.');
+  // The import page, with the import of the test above among the recent ones.
+  await page.goto('/contacts/import');
+  await expect(page.getByRole('heading', { name: 'Import', level: 1 })).toBeVisible();
+  await expect(page.getByText('Slipp en CSV-fil her')).toBeVisible();
+  await expect(page.getByRole('heading', { name: 'Siste importer' })).toBeVisible();
+  const recent = page.getByTestId('recent-imports');
+  await expect(recent).toContainText('Lastet opp');
+  await expect(recent.locator('tr[data-import]').first()).toContainText('Importert');
+  await expect(recent.locator('tr[data-import]').first()).toContainText('4 opprettet, 0 oppdatert');
+  await screenshot(page, 'contacts-import-nb');
   // Back to English for whoever signs in next.
   await page.getByRole('banner').getByRole('button', { name: 'Språk' }).click();
   await page.getByRole('menuitem', { name: 'English' }).click();
-  await expect(page.getByRole('heading', { name: 'New person', level: 1 })).toBeVisible();
+  await expect(page.getByText('Drop a CSV file here')).toBeVisible();
 });

@@ -525,12 +525,14 @@ const RecentImports = ({ onOpen }: { onOpen: (id: string) => void }) => {
                   {i.status === 'running' && i.processed !== null ? t('contacts.import.progress', { done: fmt.number(i.processed), total: fmt.number(i.rows) }) : fmt.number(i.rows)}
                 </Table.Td>
                 <Table.Td>
-                  <Text size="sm" c={i.created + i.updated ? undefined : 'dimmed'}>
+                  <Text size="sm" c={i.created + i.updated ? undefined : 'dimmed'} style={{ whiteSpace: 'nowrap' }}>
                     {i.created + i.updated ? t('contacts.import.kept', { created: fmt.number(i.created), updated: fmt.number(i.updated) }) : '—'}
                   </Text>
                 </Table.Td>
                 <Table.Td>
-                  <Text size="sm">{i.createdBy ?? ''}</Text>
+                  <Text size="sm" style={{ whiteSpace: 'nowrap' }}>
+                    {i.createdBy ?? ''}
+                  </Text>
                 </Table.Td>
                 <Table.Td>
                   <Text size="sm">{fmt.dateTime(i.createdAt)}</Text>
