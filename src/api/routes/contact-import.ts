@@ -18,7 +18,7 @@ import {
   type ChangedBy,
 } from '../../modules/contacts/index.ts';
 import { actorOf, requireAccess } from '../access.ts';
-import { listQuery, pagedOf } from '../lists.ts';
+import { listQuery, offsetOf, pagedOf } from '../lists.ts';
 import type { Api } from '../server.ts';
 import { contactListQuery } from './contacts.ts';
 
@@ -138,7 +138,7 @@ export const registerContactImportRoutes = (app: Api, ctx: AppContext) => {
     },
     async (request) => {
       const q = request.query;
-      const { items, total } = await listImports(ctx.db, { offset: (q.page - 1) * q.pageSize, limit: q.pageSize });
+      const { items, total } = await listImports(ctx.db, { offset: offsetOf(q), limit: q.pageSize });
       return { items, total, page: q.page, pageSize: q.pageSize };
     },
   );

@@ -109,11 +109,17 @@ export const getImportAnalysis = async (db: Kysely<DB>, id: string): Promise<Imp
   const row = await loadImportRow(db, id);
   const file = readImportFile(row.file);
   const custom = await activeFields(db);
+  const stored = storedRequest(row);
   // Columns mapped to a field that has since been archived are left out rather than refused later.
-  const stored = JSON.parse(row.mapping) as ImportMapping;
-  const mapping = Object.fromEntries(file.columns.map((c) => [c, stored[c] && isImportTarget(stored[c], custom) ? stored[c] : null]));
-  return { ...analysisOf(row.id, row.filename, file, mapping, custom), options: JSON.parse(row.options || '{}') as Partial<ImportOptions> };
+  const mapping = Object.fromEntries(file.columns.map((c) => [c, stored.mapping[c] && isImportTarget(stored.mapping[c], custom) ? stored.mapping[c] : null]));
+  return { ...analysisOf(row.id, row.filename, file, mapping, custom), options: stored.options };
 };
+
+/** The mapping and options an import was last checked or run with (the suggested mapping until then). */
+export const storedRequest = (row: { mapping: string; options: string | null }): { mapping: ImportMapping; options: Partial<ImportOptions> } => ({
+  mapping: JSON.parse(row.mapping) as ImportMapping,
+  options: row.options ? (JSON.parse(row.options) as Partial<ImportOptions>) : {},
+});
 
 export const loadImportRow = async (db: Kysely<DB>, id: string) => {
   const row = await db.selectFrom('contact_import').selectAll().where('id', '=', id).executeTakeFirst();

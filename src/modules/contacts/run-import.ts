@@ -7,7 +7,7 @@ import type { Clock } from '../../kernel/clock.ts';
 import { newId } from '../../kernel/ids.ts';
 import { recordAudit, recordAudits, type AuditInput } from '../audit/index.ts';
 import { getSetting } from '../settings/index.ts';
-import { activeImportFields, checkMapping, loadImportHead, loadImportRow, readImportFile, type ReadImportFile } from './analyze-import.ts';
+import { activeImportFields, checkMapping, loadImportHead, loadImportRow, readImportFile, storedRequest, type ReadImportFile } from './analyze-import.ts';
 import { addressOf, CONSENT_KINDS, displayNameOf, sameAddress, validateContactInput, type Address, type ChangedBy, type ContactDeps, type ContactFields, type ContactInput, type ContactPatch } from './contact.ts';
 import {
   byText,
@@ -795,7 +795,7 @@ export const resumeRequest = async (db: Kysely<DB>, importId: string): Promise<I
   if (row.status === 'done') throw conflict('This file has already been imported; there is nothing to continue.');
   const saved = await savedProgress(db, importId);
   if (saved.request === null || !row.mapping) throw conflict('This import kept no rows yet, so there is nothing to continue: import the file again.');
-  return { mapping: JSON.parse(row.mapping) as ImportMapping, options: row.options ? (JSON.parse(row.options) as Partial<ImportOptions>) : {} };
+  return storedRequest(row);
 };
 
 /** Runs an import that stopped part-way again with what it ran with, in the background: it continues after the rows it kept. */

@@ -94,8 +94,8 @@ const toCheck = (r: Row): LedgerCheck => {
   };
 };
 
-/** A check still marked running this long after it started died with its process; a new one may start. */
-const STALE_MS = 60 * 60 * 1000;
+/** A check still marked running an hour after it started died with its process; a new one may start. */
+const isStale = (startedAt: string, nowMs: number) => nowMs - Date.parse(startedAt) >= 60 * 60 * 1000;
 
 export const getLedgerCheck = async (db: Kysely<DB>, id: string): Promise<LedgerCheck> => {
   const row = await db.selectFrom('ledger_check').selectAll().where('id', '=', id).executeTakeFirst();
@@ -109,18 +109,18 @@ export const latestLedgerCheck = async (db: Kysely<DB>): Promise<{ check: Ledger
   return { check: row ? toCheck(row) : null, headSeq: await lastSeq(db) };
 };
 
-
 /**
  * Starts a check in the background and returns it (running), or the one already running: one at a
  * time. `done` settles when it has finished (stored as done or failed; it never rejects).
  */
 export const startLedgerCheck = async (deps: LedgerCheckDeps, by: ChangedBy): Promise<{ check: LedgerCheck; done: Promise<LedgerCheck> }> => {
-  const nowMs = deps.clock.now().getTime();
+  const now = deps.clock.now();
+  const nowMs = now.getTime();
   const id = newId(nowMs);
-  const startedAt = deps.clock.now().toISOString();
+  const startedAt = now.toISOString();
   const running = await deps.db.transaction().execute(async (tx) => {
     const current = await tx.selectFrom('ledger_check').selectAll().where('status', '=', 'running').orderBy('started_at', 'desc').limit(1).executeTakeFirst();
-    if (current && nowMs - Date.parse(current.started_at) < STALE_MS) return current;
+    if (current && !isStale(current.started_at, nowMs)) return current;
     if (current) await tx.updateTable('ledger_check').set({ status: 'failed', finished_at: startedAt, error: 'It stopped with the process that ran it.' }).where('id', '=', current.id).execute();
     await tx
       .insertInto('ledger_check')
@@ -165,7 +165,7 @@ export const startLedgerCheck = async (deps: LedgerCheckDeps, by: ChangedBy): Pr
 const waitFor = async (deps: { db: Kysely<DB>; clock: Clock }, id: string): Promise<LedgerCheck> => {
   for (;;) {
     const check = await getLedgerCheck(deps.db, id);
-    if (check.status !== 'running' || deps.clock.now().getTime() - Date.parse(check.startedAt) >= STALE_MS) return check;
+    if (check.status !== 'running' || isStale(check.startedAt, deps.clock.now().getTime())) return check;
     await new Promise((r) => setTimeout(r, 250));
   }
 };

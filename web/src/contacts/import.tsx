@@ -602,44 +602,6 @@ const ImportWizard = () => {
       setStep(3);
     },
   });
-  const opened = useQuery({
-    queryKey: ['contacts', 'imports', id, 'open'],
-    queryFn: () => openImport(id!),
-    enabled: !!id && loaded !== id,
-    staleTime: Infinity,
-    gcTime: 0,
-    retry: false,
-  });
-  useEffect(() => {
-    const o = opened.data;
-    if (!o || !id || loaded === id || o.status.id !== id) return;
-    setDryRun(null);
-    dry.reset();
-    run.reset();
-    carryOn.reset();
-    if (o.analysis) {
-      const a = o.analysis;
-      setUpload(a);
-      setMapping(Object.fromEntries(a.columns.map((c) => [c, a.suggestedMapping[c] ?? null])));
-      setOptions({ ...defaultOptions, ...a.options });
-      setFinal(null);
-      setStep(1);
-    } else {
-      setUpload(null);
-      setFinal(o.status.status === 'running' ? null : o.status);
-      setStep(3);
-    }
-    setLoaded(id);
-  }, [opened.data, id, loaded]);
-  // Back to the start when the address names no import (the browser's back button, the menu).
-  useEffect(() => {
-    if (!id && loaded) reset();
-  }, [id]);
-  const mapped = Object.values(mapping).filter(Boolean) as string[];
-  const duplicates = mapped.length !== new Set(mapped).size;
-  const errors = dryRun?.counts.errors ?? 0;
-  const blocked = errors > 0 && !options.importValidRows;
-  const willChange = dryRun ? dryRun.counts.created + dryRun.counts.updated : 0;
   const reset = () => {
     setLoaded(null);
     setStep(0);
@@ -656,6 +618,39 @@ const ImportWizard = () => {
     reset();
     setSearch({ import: undefined });
   };
+  const opened = useQuery({
+    queryKey: ['contacts', 'imports', id, 'open'],
+    queryFn: () => openImport(id!),
+    enabled: !!id && loaded !== id,
+    staleTime: Infinity,
+    gcTime: 0,
+    retry: false,
+  });
+  useEffect(() => {
+    const o = opened.data;
+    if (!o || !id || loaded === id || o.status.id !== id) return;
+    reset();
+    if (o.analysis) {
+      const a = o.analysis;
+      setUpload(a);
+      setMapping(Object.fromEntries(a.columns.map((c) => [c, a.suggestedMapping[c] ?? null])));
+      setOptions({ ...defaultOptions, ...a.options });
+      setStep(1);
+    } else {
+      if (o.status.status !== 'running') setFinal(o.status);
+      setStep(3);
+    }
+    setLoaded(id);
+  }, [opened.data, id, loaded]);
+  // Back to the start when the address names no import (the browser's back button, the menu).
+  useEffect(() => {
+    if (!id && loaded) reset();
+  }, [id]);
+  const mapped = Object.values(mapping).filter(Boolean) as string[];
+  const duplicates = mapped.length !== new Set(mapped).size;
+  const errors = dryRun?.counts.errors ?? 0;
+  const blocked = errors > 0 && !options.importValidRows;
+  const willChange = dryRun ? dryRun.counts.created + dryRun.counts.updated : 0;
   const waiting = !!id && loaded !== id;
 
   return (
