@@ -496,7 +496,7 @@ export const billedOrganization = async (bdb: BenchDatabase, size: number, opts:
   const generated = await generate(db, size);
   await sql`analyze`.execute(db);
   const onProgress = progress('billing run', 1);
-  const run = await runBilling({ db, clock: frozenDayClock(parseDate(DUE)) }, cliActor('bench'), {
+  const run = await runBilling({ db, clock: frozenDayClock(parseDate(DUE)), config: { database: bdb.target } }, cliActor('bench'), {
     asOf: DUE,
     batchSize: opts.batchSize ?? 500,
     onProgress: (done, total) => {
@@ -510,7 +510,7 @@ export const billedOrganization = async (bdb: BenchDatabase, size: number, opts:
 };
 
 
-export const benchBilling = async (bdb: BenchDatabase, size: number, opts: { batchSize?: number } = {}): Promise<BenchRow[]> => {
+export const benchBilling = async (bdb: BenchDatabase, size: number, opts: { batchSize?: number; planAhead?: boolean } = {}): Promise<BenchRow[]> => {
   const { db, kind } = bdb;
   const database = bdb.version;
   const generated = await generate(db, size);
@@ -527,9 +527,10 @@ export const benchBilling = async (bdb: BenchDatabase, size: number, opts: { bat
   const mem = memorySampler();
   const onProgress = progress('billing run', 1);
   const run = await time(() =>
-    runBilling({ db, clock: frozenDayClock(parseDate(DUE)) }, cliActor('bench'), {
+    runBilling({ db, clock: frozenDayClock(parseDate(DUE)), config: { database: bdb.target } }, cliActor('bench'), {
       asOf: DUE,
       batchSize,
+      planAhead: opts.planAhead !== false,
       onProgress: (done, total) => {
         if (process.stderr.isTTY) process.stderr.write(`\r  billing run: ${done.toLocaleString('en')} / ${total.toLocaleString('en')} payers`);
         if (done >= total) onProgress(1);
@@ -550,7 +551,7 @@ export const benchBilling = async (bdb: BenchDatabase, size: number, opts: { bat
   const written = floor.rows + generated.recurring + generated.queued;
   const ratio = run.ms / floor.ms;
   const perTable = Object.entries(floor.byTable).filter(([, n]) => n).map(([t, n]) => `${n.toLocaleString('en')} ${t}`).join(', ');
-  const note = `${r.payers.toLocaleString('en')} payers, ${r.invoices.toLocaleString('en')} invoices, ${r.lines.toLocaleString('en')} lines, ${batches} transactions. Floor: the same rows (${perTable}) with multi-row INSERT and the run's own multi-row UPDATE (updateRows) into copies of the tables with the same keys and indexes, in the same number of transactions, without foreign-key checks (the run skips them on SQLite; PostgreSQL's copies have none)`;
+  const note = `${r.payers.toLocaleString('en')} payers, ${r.invoices.toLocaleString('en')} invoices, ${r.lines.toLocaleString('en')} lines, ${batches} transactions (${r.planning?.ahead ?? 0} planned ahead by the planner thread, ${r.planning?.underLock ?? 0} under the lock${r.planning?.workerError ? `; the planner thread failed: ${r.planning.workerError}` : ''}). Floor: the same rows (${perTable}) with multi-row INSERT and the run's own multi-row UPDATE (updateRows) into copies of the tables with the same keys and indexes, in the same number of transactions, without foreign-key checks (the run skips them on SQLite; PostgreSQL's copies have none)`;
   /** The run against another floor of the same rows, when one was measured. */
   const againstFloor = (figure: string, floorMs: number | undefined, what: string): BenchRow[] =>
     floorMs === undefined

@@ -1,6 +1,6 @@
 /**
  * `npm run bench -- [--size 10k|100k|1m] [--db sqlite|postgres|both] [--only contacts,billing,payments,reports,import,pdf]
- *   [--queries N] [--batch N] [--payments N] [--calls N] [--pdfs N] [--out DIR]`
+ *   [--queries N] [--batch N] [--plan-ahead on|off] [--payments N] [--calls N] [--pdfs N] [--out DIR]`
  * Prints each figure (with its floor where one is measured in the same run) and writes bench/results/.
  * Each benchmark gets a fresh database of each kind.
  * Benchmarks are not tests: nothing here fails on time.
@@ -23,6 +23,7 @@ const { values } = parseArgs({
     queries: { type: 'string', default: '200' },
     only: { type: 'string', default: 'contacts,billing,payments,reports,import,pdf' },
     batch: { type: 'string', default: '500' },
+    'plan-ahead': { type: 'string', default: 'on' },
     payments: { type: 'string', default: '2000' },
     calls: { type: 'string', default: '20' },
     pdfs: { type: 'string', default: '2000' },
@@ -35,6 +36,11 @@ const size = parseSize(values.size);
 const kinds: DbKind[] = values.db === 'both' ? ['sqlite', 'postgres'] : [values.db as DbKind];
 if (!kinds.every((k) => k === 'sqlite' || k === 'postgres')) {
   console.error('--db must be sqlite, postgres or both.');
+  process.exit(2);
+}
+
+if (!['on', 'off'].includes(values['plan-ahead'])) {
+  console.error('--plan-ahead must be on or off.');
   process.exit(2);
 }
 
@@ -64,7 +70,7 @@ for (const kind of kinds) {
     const batchSize = Number(values.batch);
     try {
       if (name === 'contacts') rows.push(...(await benchContacts(bdb, size, { queries: Number(values.queries) })));
-      else if (name === 'billing') rows.push(...(await benchBilling(bdb, size, { batchSize })));
+      else if (name === 'billing') rows.push(...(await benchBilling(bdb, size, { batchSize, planAhead: values['plan-ahead'] === 'on' })));
       else if (name === 'payments') rows.push(...(await benchPayments(bdb, size, { batchSize, count: Number(values.payments) })));
       else if (name === 'reports') rows.push(...(await benchReports(bdb, size, { batchSize, calls: Number(values.calls) })));
       else if (name === 'import') rows.push(...(await benchImport(bdb, size)));

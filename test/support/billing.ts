@@ -69,6 +69,18 @@ export const addSubscription = async (
   return id;
 };
 
+/** A monthly membership type priced `price` minor units from 2000. */
+export const monthlyType = async (ctx: TestContext, code: string, price: number, extra: Record<string, unknown> = {}) => {
+  const id = `mt_${code.toLowerCase()}`;
+  const now = ctx.clock.now().toISOString();
+  await ctx.db
+    .insertInto('membership_type')
+    .values({ id, code, name: `${code} member`, description: '', frequency: 'month', trial_days: 0, converts_to_id: null, signup_allowed: 1, special_price: 0, invoiced: 1, archived: 0, position: 9, created_at: now, updated_at: now, gl_account: '31000-0000', vat_rate: '0', follows_id: null, ...extra })
+    .execute();
+  await ctx.db.insertInto('catalog_price').values({ id: newId(ctx.clock.now().getTime()), item_type: 'membership_type', item_id: id, currency: 'NOK', amount_minor: price, effective_from: '2000-01-01', created_at: now }).execute();
+  return id;
+};
+
 /** Runs billing for one day as the CLI would. */
 export const bill = (ctx: TestContext, asOf: string, opts: { dryRun?: boolean; batchSize?: number } = {}) =>
   runBilling(ctx, cliActor('test'), { asOf, ...opts });

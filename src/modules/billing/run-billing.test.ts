@@ -6,7 +6,7 @@ import { test } from 'node:test';
 import { sql } from 'kysely';
 import assert from 'node:assert/strict';
 import { createTestContext, type TestContext } from '../../../test/support/context.ts';
-import { addPerson, addSubscription, bill, billDaily, linesOf, subscription } from '../../../test/support/billing.ts';
+import { addPerson, addSubscription, bill, billDaily, linesOf, monthlyType, subscription } from '../../../test/support/billing.ts';
 import { newId } from '../../kernel/ids.ts';
 import { openBillingCycle } from './index.ts';
 import { cliActor } from '../audit/index.ts';
@@ -25,18 +25,6 @@ const withCtx = (name: string, fn: (ctx: TestContext) => Promise<void>) =>
 
 const periods = (lines: { period_start: string | null; period_end: string | null }[]) => lines.map((l) => `${l.period_start}→${l.period_end}`);
 const amounts = (lines: { net_minor: unknown }[]) => lines.map((l) => Number(l.net_minor));
-
-/** A monthly membership type priced `price` minor units from 2000. */
-const monthlyType = async (ctx: TestContext, code: string, price: number, extra: Record<string, unknown> = {}) => {
-  const id = `mt_${code.toLowerCase()}`;
-  const now = ctx.clock.now().toISOString();
-  await ctx.db
-    .insertInto('membership_type')
-    .values({ id, code, name: `${code} member`, description: '', frequency: 'month', trial_days: 0, converts_to_id: null, signup_allowed: 1, special_price: 0, invoiced: 1, archived: 0, position: 9, created_at: now, updated_at: now, gl_account: '31000-0000', vat_rate: '0', follows_id: null, ...extra })
-    .execute();
-  await ctx.db.insertInto('catalog_price').values({ id: newId(ctx.clock.now().getTime()), item_type: 'membership_type', item_id: id, currency: 'NOK', amount_minor: price, effective_from: '2000-01-01', created_at: now }).execute();
-  return id;
-};
 
 withCtx('anniversaries on the 29th, 30th and 31st clamp to short months without drift, through a leap year', async (ctx) => {
   const type = await monthlyType(ctx, 'MON', 10000);

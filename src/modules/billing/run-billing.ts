@@ -8,36 +8,31 @@
  * every line carries a unique charge key as the last line of defence. Catch-up is the schedule's:
  * a payer whose rows were not run for months gets every missed term, in order, on one invoice.
  */
-import { sql, type Kysely } from 'kysely';
-import { lockResource, toBigInt, toNumber, withoutForeignKeyChecks, type Database } from '../../db/database.ts';
+import { type Kysely } from 'kysely';
+import { lockResource, toNumber, withoutForeignKeyChecks, type Database, type DatabaseTarget } from '../../db/database.ts';
 import { insertRows, updateRows } from '../../db/bulk.ts';
-import type { DB, SubscriptionTable } from '../../db/schema.ts';
+import type { DB } from '../../db/schema.ts';
 import { validation } from '../../kernel/app-error.ts';
 import type { Clock } from '../../kernel/clock.ts';
 import { addMonthsAnchored, isIsoDate, parseDate } from '../../kernel/dates.ts';
 import { newId } from '../../kernel/ids.ts';
 import { money, toDecimalString } from '../../kernel/money.ts';
 import { recordAudit, type Actor } from '../audit/index.ts';
-import { issueNewInvoices, type NewInvoice } from '../invoices/index.ts';
+import { issueNewInvoices } from '../invoices/index.ts';
 import { queueFirstSendings } from '../documents/index.ts';
 import { applyCustomerCreditInTx } from '../payments/index.ts';
 import { getSetting, orgToday } from '../settings/index.ts';
-import { recordSubscriptionEvents, toSubscription } from '../subscriptions/index.ts';
+import { recordSubscriptionEvents } from '../subscriptions/index.ts';
 import { itemKey, loadCatalogSnapshot, type CatalogSnapshot } from './catalog-snapshot.ts';
-import {
-  planQueued,
-  planRecurring,
-  planSubscription,
-  type PlanContext,
-  type PlannedLine,
-  type StatusEvent,
-  type SubscriptionRow,
-  type SubscriptionUpdate,
-} from './plan.ts';
+import type { PlanContext, SubscriptionUpdate } from './plan.ts';
+import { countDuePayers, planBatch, type BatchPlan } from './plan-batch.ts';
+import { batchSource, type PlanningStats } from './plan-ahead.ts';
 
 export interface BillingDeps {
   db: Database;
   clock: Clock;
+  /** Where the database is (the app's config): on a SQLite file a worker thread plans batches ahead (plan-ahead.ts). */
+  config?: { database: DatabaseTarget };
 }
 
 export type RunKind = 'daily' | 'cycle';
@@ -55,7 +50,10 @@ export interface RunOptions {
   runId?: string;
   /** Cycle runs: only subscriptions of these items (yearly ones). */
   onlyItems?: ReadonlySet<string>;
-  onProgress?: (done: number, total: number) => void;
+  /** Plan batches ahead in a worker thread where that can help (plan-ahead.ts); default true. */
+  planAhead?: boolean;
+  /** After each batch is committed; a promise returned is waited for before the next batch. */
+  onProgress?: (done: number, total: number) => void | Promise<void>;
 }
 
 export interface AmountOut {
@@ -91,188 +89,13 @@ export interface RunResult extends RunTotals {
   dryRun: boolean;
   status: 'done' | 'failed';
   preview?: PayerPreview[];
+  /** How the batches were planned: ahead by the worker thread, or under the lock. */
+  planning?: PlanningStats;
 }
 
 const actorName = (by: Actor): string => by.name ?? by.type;
 
 const amountOut = (minor: bigint, currency: string): AmountOut => ({ minor: minor.toString(), amount: toDecimalString(money(minor, currency)), currency });
-
-// ---- loading ----
-
-const toSubscriptionRow = (r: SubscriptionTable & { campaign_code?: string | null }): SubscriptionRow => ({ ...toSubscription(r), campaignCode: r.campaign_code ?? null });
-
-/**
- * Where a payer can have something due on `asOf`, as (table, condition) pairs: subscriptions, and
- * (except in the annual cycle, which bills only the given items) recurring and queued charges.
- */
-const dueSources = (asOf: string, only: ReadonlySet<string> | undefined) => {
-  const items = only ? sql` and (item_type || ':' || item_id) in (${sql.join([...only].map((k) => sql`${k}`))})` : sql``;
-  return [
-    { table: sql.table('subscription'), flags: '0 as r, 0 as q', where: sql`next_due <= ${asOf}${items}` },
-    ...(only
-      ? []
-      : [
-          { table: sql.table('recurring_charge'), flags: '1 as r, 0 as q', where: sql`next_due <= ${asOf} and archived = 0` },
-          { table: sql.table('queued_charge'), flags: '0 as r, 1 as q', where: sql`invoice_id is null and cancelled = 0 and charge_date <= ${asOf}` },
-        ]),
-  ];
-};
-
-/** A batch of payers with something due, and which of them have recurring or queued charges due. */
-interface DuePayers {
-  payers: string[];
-  recurring: string[];
-  queued: string[];
-}
-
-/**
- * The next `limit` payers after `after` (keyset) that have anything due on `asOf`, each with the
- * sources it has something due in: most payers have only subscriptions, and a batch then skips
- * looking up 500 payers in the recurring and queued charges for the handful that have any.
- */
-const duePayers = async (db: Kysely<DB>, asOf: string, after: string, limit: number, only: ReadonlySet<string> | undefined): Promise<DuePayers> => {
-  // Each source walks its (payer_id, …) index from the cursor and stops at `limit`.
-  const branches = dueSources(asOf, only).map(
-    ({ table, flags, where }) => sql`select payer_id, ${sql.raw(flags)} from (select distinct payer_id from ${table} where payer_id > ${after} and ${where} order by payer_id limit ${limit}) d`,
-  );
-  const { rows } = await sql<{ payer_id: string; r: number | string; q: number | string }>`select payer_id, max(r) as r, max(q) as q from (${sql.join(branches, sql` union all `)}) u
-    group by payer_id order by payer_id limit ${limit}`.execute(db);
-  return {
-    payers: rows.map((r) => r.payer_id),
-    recurring: rows.filter((r) => toNumber(r.r) > 0).map((r) => r.payer_id),
-    queued: rows.filter((r) => toNumber(r.q) > 0).map((r) => r.payer_id),
-  };
-};
-
-const countDuePayers = async (db: Kysely<DB>, asOf: string, only: ReadonlySet<string> | undefined): Promise<number> => {
-  const branches = dueSources(asOf, only).map(({ table, where }) => sql`select payer_id from ${table} where ${where}`);
-  const { rows } = await sql<{ n: number | string }>`select count(*) as n from (${sql.join(branches, sql` union `)}) u`.execute(db);
-  return toNumber(rows[0]?.n);
-};
-
-interface BatchPlan {
-  invoices: NewInvoice[];
-  updates: SubscriptionUpdate[];
-  events: StatusEvent[];
-  created: SubscriptionRow[];
-  recurring: { id: string; cursor: string | null; nextDue: string | null }[];
-  queuedByPayer: Map<string, string[]>;
-  lines: PlannedLine[];
-  conversions: number;
-  endings: number;
-}
-
-/** Loads and plans the given payers' due rows. Pure apart from the reads. */
-const planBatch = async (db: Kysely<DB>, due: DuePayers, ctx: PlanContext, only: ReadonlySet<string> | undefined): Promise<BatchPlan> => {
-  const asOf = ctx.asOf.toString();
-  const { payers } = due;
-  const subsQuery = db
-    .selectFrom('subscription')
-    .leftJoin('campaign_code', 'campaign_code.id', 'subscription.campaign_code_id')
-    .selectAll('subscription')
-    .select('campaign_code.code as campaign_code')
-    .where('subscription.payer_id', 'in', payers)
-    .where('subscription.next_due', '<=', asOf);
-  const subs = (await subsQuery.orderBy('subscription.payer_id').orderBy('subscription.id').execute())
-    .map(toSubscriptionRow)
-    .filter((s) => !only || only.has(itemKey(s.itemType, s.itemId)));
-  const recurring = only || !due.recurring.length ? [] : await db.selectFrom('recurring_charge').selectAll().where('payer_id', 'in', due.recurring).where('next_due', '<=', asOf).where('archived', '=', 0).execute();
-  const queued = only || !due.queued.length
-    ? []
-    : await db.selectFrom('queued_charge').selectAll().where('payer_id', 'in', due.queued).where('invoice_id', 'is', null).where('cancelled', '=', 0).where('charge_date', '<=', asOf).execute();
-
-  // Usage of the subscriptions whose item has attributes, from the oldest unbilled period on.
-  const metered = subs.filter((s) => (ctx.item(s.itemType, s.itemId)?.attributes.length ?? 0) > 0);
-  const usageBySub = new Map<string, { attributeCode: string; usedOn: string; quantity: string }[]>();
-  if (metered.length) {
-    const from = metered.reduce((m, s) => (s.usageCursor ?? s.startDate) < m ? (s.usageCursor ?? s.startDate) : m, '9999-12-31');
-    const rows = await db
-      .selectFrom('usage_record')
-      .select(['subscription_id', 'attribute_code', 'used_on', 'quantity'])
-      .where('subscription_id', 'in', metered.map((s) => s.id))
-      .where('used_on', '>=', from)
-      .where('used_on', '<', asOf)
-      .execute();
-    for (const r of rows) {
-      const list = usageBySub.get(r.subscription_id) ?? [];
-      list.push({ attributeCode: r.attribute_code, usedOn: r.used_on, quantity: r.quantity });
-      usageBySub.set(r.subscription_id, list);
-    }
-  }
-
-  const plan: BatchPlan = { invoices: [], updates: [], events: [], created: [], recurring: [], queuedByPayer: new Map(), lines: [], conversions: 0, endings: 0 };
-  for (const s of subs) {
-    const p = planSubscription(s, usageBySub.get(s.id) ?? [], ctx);
-    plan.lines.push(...p.lines);
-    plan.updates.push(p.update);
-    plan.events.push(...p.events);
-    plan.created.push(...p.created);
-    plan.conversions += p.conversions;
-    plan.endings += p.endings;
-  }
-  for (const r of recurring) {
-    const p = planRecurring(
-      {
-        id: r.id,
-        payerId: r.payer_id,
-        description: r.description,
-        amountMinor: toBigInt(r.amount_minor),
-        currency: r.currency,
-        frequency: r.frequency,
-        startDate: r.start_date,
-        anchorDay: toNumber(r.anchor_day),
-        endDate: r.end_date,
-        glAccount: r.gl_account,
-        vatRate: r.vat_rate,
-        cursor: r.cursor,
-      },
-      ctx,
-    );
-    plan.lines.push(...p.lines);
-    plan.recurring.push({ id: r.id, cursor: p.cursor, nextDue: p.nextDue });
-  }
-  for (const q of queued) {
-    plan.lines.push(
-      planQueued(
-        {
-          id: q.id,
-          payerId: q.payer_id,
-          subscriptionId: q.subscription_id,
-          description: q.description,
-          quantity: q.quantity,
-          unitPriceMinor: toBigInt(q.unit_price_minor),
-          currency: q.currency,
-          glAccount: q.gl_account,
-          vatRate: q.vat_rate,
-          chargeDate: q.charge_date,
-        },
-        ctx,
-      ),
-    );
-    const ids = plan.queuedByPayer.get(q.payer_id) ?? [];
-    ids.push(q.id);
-    plan.queuedByPayer.set(q.payer_id, ids);
-  }
-
-  // One invoice per payer, lines in period order (charges.ts groupByPayer's ordering).
-  const byPayer = new Map<string, PlannedLine[]>();
-  for (const l of plan.lines) {
-    const list = byPayer.get(l.payerId) ?? [];
-    list.push(l);
-    byPayer.set(l.payerId, list);
-  }
-  for (const payerId of [...byPayer.keys()].sort()) {
-    const lines = byPayer.get(payerId)!.sort((a, b) => (a.periodStart ?? '').localeCompare(b.periodStart ?? '') || a.chargeKey.localeCompare(b.chargeKey));
-    const currencies = new Set(lines.map((l) => l.currency));
-    if (currencies.size > 1) throw validation(`The charges for payer ${payerId} are in several currencies (${[...currencies].join(', ')}); one invoice has one currency.`);
-    plan.invoices.push({
-      payerId,
-      currency: lines[0]!.currency,
-      lines: lines.map(({ currency: _c, payerId: _p, ...l }) => l),
-    });
-  }
-  return plan;
-};
 
 // ---- writing ----
 
@@ -437,14 +260,21 @@ export const runBilling = async (deps: BillingDeps, by: Actor, opts: RunOptions)
     else await deps.db.insertInto('billing_run').values({ id: runId, kind, as_of: opts.asOf, started_by: actorName(by), invoices: 0, lines: 0, total_minor: 0, ...started }).execute();
   }
 
-  let after = '';
+  const source = await batchSource(deps.db, {
+    target: deps.config?.database,
+    planAhead: !dryRun && opts.planAhead !== false,
+    setup: { asOf: opts.asOf, batchSize, onlyItems: opts.onlyItems ? [...opts.onlyItems] : null, currency, miscSalesAccount: ctx.miscSalesAccount, feesOnly: !!ctx.feesOnly },
+    catalog,
+    totalPayers: total,
+    now: () => deps.clock.now().getTime(),
+  });
   let done = 0;
   try {
     for (;;) {
-      const due = await duePayers(deps.db, opts.asOf, after, batchSize, opts.onlyItems);
+      const batch = await source.next();
+      if (!batch) break;
+      const { due } = batch;
       const { payers } = due;
-      if (!payers.length) break;
-      after = payers[payers.length - 1]!;
       if (dryRun) {
         const plan = await planBatch(deps.db, due, ctx, opts.onlyItems);
         tally(totals, plan, ctx, catalog);
@@ -456,8 +286,9 @@ export const runBilling = async (deps: BillingDeps, by: Actor, opts: RunOptions)
         await withoutForeignKeyChecks(deps.db, (db) =>
           db.transaction().execute(async (tx) => {
             await lockResource(tx, 'billing-run');
-            // Re-read under the lock: another run may have billed these payers meanwhile.
-            const plan = await planBatch(tx, due, ctx, opts.onlyItems);
+            // A plan made ahead stands if nothing else has written since it was asked for; otherwise
+            // re-read under the lock: another run may have billed these payers meanwhile.
+            const plan = (await source.planStands(tx, batch)) ?? (await planBatch(tx, due, ctx, opts.onlyItems));
             await writeBatch(tx, deps, by, { runId: runId!, kind, asOf: opts.asOf, send }, plan);
             tally(totals, plan, ctx, catalog);
             await tx
@@ -465,12 +296,13 @@ export const runBilling = async (deps: BillingDeps, by: Actor, opts: RunOptions)
               .set({ progress_done: done + payers.length, invoices: totals.invoices, lines: totals.lines, total_minor: totals.total.minor })
               .where('id', '=', runId!)
               .execute();
+            await source.written(tx);
           }),
         );
       }
       done += payers.length;
       totals.payers = done;
-      opts.onProgress?.(done, Math.max(total, done));
+      await opts.onProgress?.(done, Math.max(total, done));
       // SQLite answers synchronously: let timers and requests (progress polls) in between batches.
       await new Promise((resolve) => setImmediate(resolve));
     }
@@ -483,6 +315,8 @@ export const runBilling = async (deps: BillingDeps, by: Actor, opts: RunOptions)
         .execute();
     }
     throw err;
+  } finally {
+    await source.close();
   }
   if (runId) {
     await deps.db
@@ -491,7 +325,7 @@ export const runBilling = async (deps: BillingDeps, by: Actor, opts: RunOptions)
       .where('id', '=', runId)
       .execute();
   }
-  return { runId, asOf: opts.asOf, kind, dryRun, status: 'done', ...totals, ...(dryRun ? { preview } : {}) };
+  return { runId, asOf: opts.asOf, kind, dryRun, status: 'done', ...totals, ...(dryRun ? { preview } : { planning: source.stats }) };
 };
 
 const addPreview = async (db: Kysely<DB>, preview: PayerPreview[], plan: BatchPlan, limit: number, currency: string) => {

@@ -1,0 +1,59 @@
+/**
+ * The worker thread behind `planAhead` (plan-ahead.ts): on its own SQLite connection it pages
+ * through the payers with something due and plans each batch (plan-batch.ts), one batch per request
+ * from the run, each in one read transaction (one snapshot), while the run writes the batch before.
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import { openDatabase, type DatabaseTarget } from '../../db/database.ts';
+import { parseDate } from '../../kernel/dates.ts';
+import { newId } from '../../kernel/ids.ts';
+import { itemKey, type CatalogSnapshot } from './catalog-snapshot.ts';
+import type { PlanContext } from './plan.ts';
+import { duePayers, planBatch } from './plan-batch.ts';
+import type { AheadReply, AheadRequest, PlannerSetup } from './plan-ahead.ts';
+
+const setup = workerData as PlannerSetup & { target: DatabaseTarget; catalog: CatalogSnapshot };
+const opened = openDatabase(setup.target, { poolSize: 1 });
+const only = setup.onlyItems ? new Set(setup.onlyItems) : undefined;
+/** The run's clock at the request: new ids (converted subscriptions) are stamped as the run would. */
+let nowMs = 0;
+const ctx: PlanContext = {
+  asOf: parseDate(setup.asOf),
+  currency: setup.currency,
+  miscSalesAccount: setup.miscSalesAccount,
+  item: (t, id) => setup.catalog.get(itemKey(t, id)),
+  newId: () => newId(nowMs),
+  feesOnly: setup.feesOnly,
+};
+
+let after = '';
+let ended = false;
+const post = (m: AheadReply) => parentPort!.postMessage(m);
+
+/** One request at a time, in the order asked: each continues after the last payer of the one before. */
+let queue = Promise.resolve();
+parentPort!.on('message', (m: AheadRequest) => {
+  if (m.type === 'stop') {
+    queue = queue.then(() => opened.close()).then(() => process.exit(0));
+    return;
+  }
+  queue = queue.then(async () => {
+    if (ended) return post({ type: 'end', ask: m.ask });
+    nowMs = m.nowMs;
+    try {
+      const planned = await opened.db.transaction().execute(async (tx) => {
+        const due = await duePayers(tx, setup.asOf, after, setup.batchSize, only);
+        return due.payers.length ? { due, plan: await planBatch(tx, due, ctx, only) } : null;
+      });
+      if (!planned) {
+        ended = true;
+        return post({ type: 'end', ask: m.ask });
+      }
+      after = planned.due.payers[planned.due.payers.length - 1]!;
+      post({ type: 'plan', ask: m.ask, due: planned.due, plan: planned.plan });
+    } catch (e) {
+      ended = true;
+      post({ type: 'error', ask: m.ask, message: e instanceof Error ? e.message : String(e) });
+    }
+  });
+});
