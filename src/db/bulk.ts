@@ -124,8 +124,16 @@ export const insertValues = async (db: Kysely<any>, table: string, columns: read
       text = `insert into ${table} (${columns.join(', ')}) values ${placeholders(kind, chunk.length, columns.length)}`;
       texts.set(key, text);
     }
-    await db.executeQuery(CompiledQuery.raw(text, chunk.flat()));
+    await db.executeQuery(CompiledQuery.raw(text, flatten(chunk, columns.length)));
   }
+};
+
+/** The rows' values one after the other (a plain loop: `Array.prototype.flat` took about nine times as long on rows of 31 values). */
+const flatten = (rows: readonly unknown[][], width: number): unknown[] => {
+  const out = new Array<unknown>(rows.length * width);
+  let k = 0;
+  for (const row of rows) for (let c = 0; c < width; c++) out[k++] = row[c];
+  return out;
 };
 
 /**
@@ -167,7 +175,7 @@ export const updateRows = async (
       text = `with v(${all.join(', ')}) as (values ${placeholders(kind, chunk.length, all.length, casts)}) update ${table} set ${sets} from v where ${table}.${key} = v.${key}`;
       texts.set(cacheKey, text);
     }
-    await db.executeQuery(CompiledQuery.raw(text, chunk.flat()));
+    await db.executeQuery(CompiledQuery.raw(text, flatten(chunk, all.length)));
   }
 };
 

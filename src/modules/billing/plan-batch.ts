@@ -8,7 +8,7 @@ import { sql, type Kysely } from 'kysely';
 import { toBigInt, toNumber } from '../../db/database.ts';
 import type { DB, SubscriptionTable } from '../../db/schema.ts';
 import { validation } from '../../kernel/app-error.ts';
-import type { NewInvoice } from '../invoices/index.ts';
+import type { NewInvoice, PayerSnapshot } from '../invoices/index.ts';
 import { toSubscription } from '../subscriptions/index.ts';
 import { itemKey } from './catalog-snapshot.ts';
 import { planQueued, planRecurring, planSubscription, type PlanContext, type PlannedLine, type StatusEvent, type SubscriptionRow, type SubscriptionUpdate } from './plan.ts';
@@ -71,6 +71,12 @@ export interface BatchPlan {
   created: SubscriptionRow[];
   recurring: { id: string; cursor: string | null; nextDue: string | null }[];
   queuedByPayer: Map<string, string[]>;
+  /**
+   * Read with the plan by the planner thread (plan-ahead.ts), in the plan's snapshot: the payers as
+   * the invoices freeze them, and which payers may have customer credit to settle. A plan made under
+   * the lock has none; writing reads them then.
+   */
+  ahead?: { payers: Map<string, PayerSnapshot>; creditCandidates: string[] };
   conversions: number;
   endings: number;
 }

@@ -10,6 +10,8 @@ import { newId } from '../../kernel/ids.ts';
 import { itemKey, type CatalogSnapshot } from './catalog-snapshot.ts';
 import type { PlanContext } from './plan.ts';
 import { duePayers, planBatch } from './plan-batch.ts';
+import { loadPayerSnapshots } from '../invoices/index.ts';
+import { creditToSettle } from '../payments/index.ts';
 import type { AheadReply, AheadRequest, PlannerSetup } from './plan-ahead.ts';
 
 const setup = workerData as PlannerSetup & { target: DatabaseTarget; catalog: CatalogSnapshot };
@@ -43,7 +45,14 @@ parentPort!.on('message', (m: AheadRequest) => {
     try {
       const planned = await opened.db.transaction().execute(async (tx) => {
         const due = await duePayers(tx, setup.asOf, after, setup.batchSize, only);
-        return due.payers.length ? { due, plan: await planBatch(tx, due, ctx, only) } : null;
+        if (!due.payers.length) return null;
+        const plan = await planBatch(tx, due, ctx, only);
+        // What writing would read about the payers. A payer that cannot be invoiced (erased) is left
+        // to the run, which reads the payers again under the lock and says why.
+        const billed = plan.invoices.map((i) => i.payerId);
+        const payers = await loadPayerSnapshots(tx, billed).catch(() => null);
+        if (payers) plan.ahead = { payers, creditCandidates: await creditToSettle(tx, billed) };
+        return { due, plan };
       });
       if (!planned) {
         ended = true;

@@ -138,6 +138,7 @@ const writeBatch = async (tx: Kysely<DB>, deps: BillingDeps, by: Actor, w: Write
         createdBy: actorName(by),
         invoices: plan.invoices,
         firstSending: w.send,
+        payers: plan.ahead?.payers,
       })
     : [];
   const invoiceOf = new Map(issued.map((i) => [i.payerId, i.id]));
@@ -161,7 +162,7 @@ const writeBatch = async (tx: Kysely<DB>, deps: BillingDeps, by: Actor, w: Write
     [...plan.queuedByPayer].flatMap(([payerId, ids]) => (invoiceOf.has(payerId) ? ids.map((id) => [id, invoiceOf.get(payerId)!]) : [])),
   );
   // Customer credit pays what it can of the new invoices (a payer busy in another transaction waits for its next invoice).
-  if (issued.length) await applyCustomerCreditInTx(tx, deps, { actor: by }, issued.map((i) => i.payerId), { date: asOf, tryLocks: true });
+  if (issued.length) await applyCustomerCreditInTx(tx, deps, { actor: by }, issued.map((i) => i.payerId), { date: asOf, tryLocks: true, candidates: plan.ahead?.creditCandidates });
   // Each new invoice's first sending, by e-mail or for print as the payer prefers (setting billing.send_after_run).
   if (w.send && issued.length) await queueFirstSendings(tx, deps.clock, actorName(by), issued.map((i) => i.id));
   const lines = plan.invoices.reduce((n, i) => n + i.lines.length, 0);

@@ -2,7 +2,7 @@ export * from './invoice.ts';
 export * from './payment-reference.ts';
 export { lineVat, vatByRate, invoiceTotals, isVatRate, canonicalRate, type VatLine, type VatByRate } from './vat.ts';
 export { issueNewInvoices, type IssueNewInvoicesInput, type IssuedInvoiceRef } from './issue-new-invoices.ts';
-export { getInvoice, payerSnapshot, type PayerSnapshot } from './invoice-store.ts';
+export { getInvoice, loadPayerSnapshots, payerSnapshot, type PayerSnapshot } from './invoice-store.ts';
 export { createInvoice, type ManualInvoiceInput } from './create-invoice.ts';
 export { updateInvoice, deleteInvoice, type InvoicePatch } from './update-invoice.ts';
 export { issueInvoice, type IssueInvoiceInput } from './issue-invoice.ts';

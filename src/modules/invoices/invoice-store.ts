@@ -167,6 +167,8 @@ export interface WriteOptions {
   status: 'issued' | 'draft';
   /** Issued invoices written as sent once, now: the caller queues that first sending in the same transaction. */
   firstSending?: boolean;
+  /** Issued: the payers read already (see `issueNewInvoices`); each invoice's payer must be there. */
+  payers?: ReadonlyMap<string, PayerSnapshot>;
 }
 export interface WrittenInvoice {
   id: string;
@@ -205,7 +207,7 @@ export const writeInvoices = async (tx: Db, clock: Clock, opts: WriteOptions, in
   const issued = opts.status === 'issued';
   if (issued && !/^\d{4}-\d{2}-\d{2}$/.test(opts.issueDate)) throw validation(`The issue date must be written YYYY-MM-DD; got "${opts.issueDate}".`, { field: 'issueDate' });
   const settings = issued ? await loadIssueSettings(tx) : null;
-  const payers = issued ? await loadPayerSnapshots(tx, invoices.map((i) => i.payerId)) : null;
+  const payers = !issued ? null : opts.payers && invoices.every((i) => opts.payers!.has(i.payerId)) ? opts.payers : await loadPayerSnapshots(tx, invoices.map((i) => i.payerId));
   const first = issued ? await takeInvoiceNumbers(tx, settings!, invoices.length) : 0;
   const dueDate = issued ? addDays(opts.issueDate, settings!.dueDays) : null;
   const nowMs = clock.now().getTime();

@@ -2,7 +2,7 @@ import type { Kysely } from 'kysely';
 import type { DB } from '../../db/schema.ts';
 import type { Clock } from '../../kernel/clock.ts';
 import type { NewInvoice } from './invoice.ts';
-import { writeInvoices } from './invoice-store.ts';
+import { writeInvoices, type PayerSnapshot } from './invoice-store.ts';
 
 export interface IssueNewInvoicesInput {
   origin: 'run' | 'cycle' | 'manual';
@@ -14,6 +14,8 @@ export interface IssueNewInvoicesInput {
   invoices: NewInvoice[];
   /** Written as sent once (the caller queues the first sending in the same transaction; see documents' queueFirstSendings). */
   firstSending?: boolean;
+  /** The payers as `loadPayerSnapshots` read them in a snapshot the caller knows to be current; otherwise read here. */
+  payers?: ReadonlyMap<string, PayerSnapshot>;
 }
 
 export interface IssuedInvoiceRef {
@@ -36,7 +38,7 @@ export const issueNewInvoices = async (tx: Kysely<DB>, deps: { clock: Clock }, i
   const written = await writeInvoices(
     tx,
     deps.clock,
-    { kind: 'invoice', origin: input.origin, billingRunId: input.billingRunId, issueDate: input.issueDate, createdBy: input.createdBy, status: 'issued', firstSending: input.firstSending },
+    { kind: 'invoice', origin: input.origin, billingRunId: input.billingRunId, issueDate: input.issueDate, createdBy: input.createdBy, status: 'issued', firstSending: input.firstSending, payers: input.payers },
     input.invoices,
   );
   return written.map((w) => ({ id: w.id, number: w.number!, payerId: w.payerId, total: w.total }));

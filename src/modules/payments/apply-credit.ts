@@ -54,6 +54,11 @@ export interface SettleOptions {
   tryLocks?: boolean;
   /** The payers are locked by the caller already. */
   locked?: boolean;
+  /**
+   * Which of the payers may have anything to settle, as `creditToSettle` found it in a snapshot the
+   * caller knows to be current (the billing run's plan made ahead); otherwise it is read here.
+   */
+  candidates?: readonly string[];
 }
 
 /**
@@ -92,6 +97,14 @@ const payersToSettle = async (tx: Db, all: readonly string[], apply: boolean, cr
   return ids.filter((id) => out.has(id));
 };
 
+/** Which of `payerIds` may have customer credit to settle (what `applyCustomerCreditInTx` reads first). */
+export const creditToSettle = async (db: Db, payerIds: readonly string[]): Promise<string[]> => {
+  const ids = [...new Set(payerIds)];
+  if (!ids.length) return [];
+  const { accounts } = await loadPaymentSettings(db);
+  return payersToSettle(db, ids, true, accounts.credit);
+};
+
 /**
  * Settles customer credit inside the caller's transaction, for any number of payers in a few
  * queries: an invoice paid more than it now owes (credited after payment) gives the excess back to
@@ -103,8 +116,10 @@ export const applyCustomerCreditInTx = async (tx: Db, deps: { clock: Clock }, by
   const ids = [...new Set(payerIds)];
   if (!ids.length) return [];
   const apply = opts.apply !== false;
+  if (opts.candidates && !opts.candidates.length) return [];
   const { accounts, currency } = await loadPaymentSettings(tx);
-  const candidates = await payersToSettle(tx, ids, apply, accounts.credit);
+  const given = opts.candidates ? new Set(opts.candidates) : null;
+  const candidates = given ? ids.filter((id) => given.has(id)) : await payersToSettle(tx, ids, apply, accounts.credit);
   if (!candidates.length) return [];
 
   const locked: string[] = [];

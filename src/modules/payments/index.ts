@@ -19,7 +19,7 @@ export { recordPayment, type RecordPaymentInput, type RecordedPayment } from './
 export { reversePayment, type ReversePaymentInput, type ReversedPayment } from './reverse-payment.ts';
 export { refundCredit, type RefundInput } from './refund-credit.ts';
 export { writeOffInvoice, type WriteOffInput, type WriteOff } from './write-off-invoice.ts';
-export { applyCustomerCredit, applyCustomerCreditInTx, type CreditSettlement, type SettleOptions } from './apply-credit.ts';
+export { applyCustomerCredit, applyCustomerCreditInTx, creditToSettle, type CreditSettlement, type SettleOptions } from './apply-credit.ts';
 export { listPayments, PAYMENT_SORTS, type PaymentSort, type PaymentListQuery, type PaymentPage } from './list-payments.ts';
 export { listOpenInvoices, OPEN_INVOICE_SORTS, type OpenInvoiceSort, type OpenInvoiceQuery, type OpenInvoice, type OpenInvoicePage } from './list-open-invoices.ts';
 export { ageingReport, AGEING_SORTS, type AgeingSort, type AgeingQuery, type AgeingRow, type AgeingReport, type AgeingAmounts } from './ageing-report.ts';
