@@ -12,13 +12,15 @@ import { openDatabase, type Database } from '../../db/database.ts';
 import type { DB } from '../../db/schema.ts';
 import { cliActor } from '../audit/index.ts';
 import { checkInvariants } from '../ledger/index.ts';
+import { recordPayment } from '../payments/index.ts';
 import { runBilling, type RunOptions } from './index.ts';
 
 const sqlite = !process.env.TEST_DATABASE_URL?.startsWith('postgres');
 
 /**
  * Twelve payers of a monthly membership from January (three terms due on 10 March), with a special
- * price, a second subscription, an end date and a payer paying for someone else among them.
+ * price, a second subscription, an end date, a payer paying for someone else and two with customer
+ * credit (paid ahead) among them.
  * Returns the payers' ids in the order the run takes them (by id).
  */
 const organization = async (ctx: TestContext): Promise<string[]> => {
@@ -32,6 +34,7 @@ const organization = async (ctx: TestContext): Promise<string[]> => {
   }
   const child = await addPerson(ctx, 'Child of 03');
   await addSubscription(ctx, { contactId: child.id, payerId: payers[3]!, itemId: type, start: '2026-03-01' });
+  for (const [i, amount] of [[6, '150'], [9, '500']] as const) await recordPayment(ctx, { actor: cliActor('test') }, { contactId: payers[i]!, amount, method: 'bank_transfer' });
   return payers.sort();
 };
 
@@ -79,6 +82,11 @@ test('a run planned ahead by the planner thread writes what a run planned under 
     const lines = await billed(ahead.db);
     assert.deepEqual(lines, await billed(underLock.db));
     assert.ok(lines.includes('Payer 04, Test: 22500 ← 2026-01-10 1 × 7500'), 'the special price is billed');
+    // Customer credit pays what it can of the new invoices, the same either way.
+    const paid = async (db: Kysely<DB>) =>
+      (await db.selectFrom('invoice').select(['payer_name', 'paid_minor', 'status']).where('paid_minor', '>', 0).orderBy('payer_name').execute()).map((r) => `${r.payer_name} ${Number(r.paid_minor)} ${r.status}`);
+    assert.deepEqual(await paid(ahead.db), ['Payer 06, Test 15000 issued', 'Payer 09, Test 30000 paid']);
+    assert.deepEqual(await paid(underLock.db), await paid(ahead.db));
     assert.deepEqual(await cursors(ahead.db), await cursors(underLock.db));
     // Numbered without gaps, and the books agree with the invoices.
     const numbers = (await ahead.db.selectFrom('invoice').select('number').orderBy('number').execute()).map((r) => Number(r.number));
