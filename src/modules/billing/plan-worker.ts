@@ -15,7 +15,8 @@ import { creditToSettle } from '../payments/index.ts';
 import type { AheadReply, AheadRequest, PlannerSetup } from './plan-ahead.ts';
 
 const setup = workerData as PlannerSetup & { target: DatabaseTarget; catalog: CatalogSnapshot };
-const opened = openDatabase(setup.target, { poolSize: 1 });
+// Each batch reads its own payers' rows once: a small page cache (the run's connection keeps its 64 MiB).
+const opened = openDatabase(setup.target, { poolSize: 1, cacheMiB: 8 });
 const only = setup.onlyItems ? new Set(setup.onlyItems) : undefined;
 /** The run's clock at the request: new ids (converted subscriptions) are stamped as the run would. */
 let nowMs = 0;
