@@ -3,6 +3,9 @@
  * planned under its lock writes, and a plan made before someone else wrote is made again under the
  * lock. On PostgreSQL every batch is planned under the lock, and the same assertions hold.
  */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { sql, type Kysely } from 'kysely';
@@ -144,4 +147,22 @@ staleCase('a change on the run’s own connection between batches is seen: the b
 staleCase('a change by another connection between batches is seen: the batches planned before it are planned again', (ctx) => {
   const opened = openDatabase(ctx.testDb.target, { poolSize: 1 });
   return { db: opened.db, close: () => opened.close() };
+});
+
+test('when the planner thread cannot read the database, the run plans every batch under the lock and says why', { skip: !sqlite && 'the planner thread runs on SQLite only' }, async () => {
+  const ctx = await createTestContext({ start: '2026-01-01T08:00:00Z' });
+  // The thread is pointed at an empty database file: its first query fails.
+  const empty = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'guildhall-empty-')), 'empty.sqlite');
+  try {
+    await organization(ctx);
+    const result = await runBilling({ db: ctx.db, clock: ctx.clock, config: { database: { kind: 'sqlite', file: empty } } }, cliActor('test'), { asOf: '2026-03-10', batchSize: 2 });
+    assert.equal(result.invoices, 12);
+    assert.equal(result.planning!.ahead, 0);
+    assert.equal(result.planning!.underLock, 6);
+    assert.match(result.planning!.workerError ?? '', /no such table/);
+    assert.deepEqual(await checkInvariants(ctx.db), []);
+  } finally {
+    await ctx.close();
+    fs.rmSync(path.dirname(empty), { recursive: true, force: true });
+  }
 });
