@@ -23,17 +23,7 @@ import { sql, type Kysely } from 'kysely';
 import { toNumber, type DatabaseTarget } from '../../db/database.ts';
 import type { DB } from '../../db/schema.ts';
 import type { CatalogSnapshot } from './catalog-snapshot.ts';
-import { duePayers, type BatchPlan, type DuePayers } from './plan-batch.ts';
-
-/** What the worker needs to plan as the run would (the catalog travels beside it). */
-export interface PlannerSetup {
-  asOf: string;
-  batchSize: number;
-  onlyItems: string[] | null;
-  currency: string;
-  miscSalesAccount: string;
-  feesOnly: boolean;
-}
+import { duePayers, type BatchPlan, type DuePayers, type PlannerSetup } from './plan-batch.ts';
 
 export type AheadRequest = { type: 'plan'; ask: number; nowMs: number } | { type: 'stop' };
 export type AheadReply =

@@ -10,7 +10,9 @@ import type { DB, SubscriptionTable } from '../../db/schema.ts';
 import { validation } from '../../kernel/app-error.ts';
 import type { NewInvoice, PayerSnapshot } from '../invoices/index.ts';
 import { toSubscription } from '../subscriptions/index.ts';
-import { itemKey } from './catalog-snapshot.ts';
+import { parseDate } from '../../kernel/dates.ts';
+import { newId } from '../../kernel/ids.ts';
+import { itemKey, type CatalogSnapshot } from './catalog-snapshot.ts';
 import { planQueued, planRecurring, planSubscription, type PlanContext, type PlannedLine, type StatusEvent, type SubscriptionRow, type SubscriptionUpdate } from './plan.ts';
 
 const toSubscriptionRow = (r: SubscriptionTable & { campaign_code?: string | null }): SubscriptionRow => ({ ...toSubscription(r), campaignCode: r.campaign_code ?? null });
@@ -31,6 +33,27 @@ const dueSources = (asOf: string, only: ReadonlySet<string> | undefined) => {
         ]),
   ];
 };
+
+/** What planning a run's batches needs besides the catalog (the planner thread gets it as it is). */
+export interface PlannerSetup {
+  asOf: string;
+  batchSize: number;
+  /** Cycle runs: only subscriptions of these items. */
+  onlyItems: string[] | null;
+  currency: string;
+  miscSalesAccount: string;
+  feesOnly: boolean;
+}
+
+/** The context the pure planning gets: the catalog, and new ids stamped with the run's clock. */
+export const planContext = (setup: PlannerSetup, catalog: CatalogSnapshot, nowMs: () => number): PlanContext => ({
+  asOf: parseDate(setup.asOf),
+  currency: setup.currency,
+  miscSalesAccount: setup.miscSalesAccount,
+  item: (t, id) => catalog.get(itemKey(t, id)),
+  newId: () => newId(nowMs()),
+  feesOnly: setup.feesOnly,
+});
 
 /** A batch of payers with something due, and which of them have recurring or queued charges due. */
 export interface DuePayers {

@@ -5,14 +5,11 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { openDatabase, type DatabaseTarget } from '../../db/database.ts';
-import { parseDate } from '../../kernel/dates.ts';
-import { newId } from '../../kernel/ids.ts';
-import { itemKey, type CatalogSnapshot } from './catalog-snapshot.ts';
-import type { PlanContext } from './plan.ts';
-import { duePayers, planBatch } from './plan-batch.ts';
+import type { CatalogSnapshot } from './catalog-snapshot.ts';
+import { duePayers, planBatch, planContext, type PlannerSetup } from './plan-batch.ts';
 import { loadPayerSnapshots } from '../invoices/index.ts';
 import { creditToSettle } from '../payments/index.ts';
-import type { AheadReply, AheadRequest, PlannerSetup } from './plan-ahead.ts';
+import type { AheadReply, AheadRequest } from './plan-ahead.ts';
 
 const setup = workerData as PlannerSetup & { target: DatabaseTarget; catalog: CatalogSnapshot };
 // Each batch reads its own payers' rows once: a small page cache (the run's connection keeps its 64 MiB).
@@ -20,14 +17,7 @@ const opened = openDatabase(setup.target, { poolSize: 1, cacheMiB: 8 });
 const only = setup.onlyItems ? new Set(setup.onlyItems) : undefined;
 /** The run's clock at the request: new ids (converted subscriptions) are stamped as the run would. */
 let nowMs = 0;
-const ctx: PlanContext = {
-  asOf: parseDate(setup.asOf),
-  currency: setup.currency,
-  miscSalesAccount: setup.miscSalesAccount,
-  item: (t, id) => setup.catalog.get(itemKey(t, id)),
-  newId: () => newId(nowMs),
-  feesOnly: setup.feesOnly,
-};
+const ctx = planContext(setup, setup.catalog, () => nowMs);
 
 let after = '';
 let ended = false;

@@ -25,7 +25,7 @@ import { getSetting, orgToday } from '../settings/index.ts';
 import { recordSubscriptionEvents } from '../subscriptions/index.ts';
 import { itemKey, loadCatalogSnapshot, type CatalogSnapshot } from './catalog-snapshot.ts';
 import type { PlanContext, SubscriptionUpdate } from './plan.ts';
-import { countDuePayers, planBatch, type BatchPlan } from './plan-batch.ts';
+import { countDuePayers, planBatch, planContext, type BatchPlan, type PlannerSetup } from './plan-batch.ts';
 import { batchSource, type PlanningStats } from './plan-ahead.ts';
 
 export interface BillingDeps {
@@ -239,14 +239,15 @@ export const runBilling = async (deps: BillingDeps, by: Actor, opts: RunOptions)
   const previewLimit = opts.previewLimit ?? 200;
   const catalog = await loadCatalogSnapshot(deps.db);
   const currency = await getSetting(deps.db, 'organization.currency');
-  const ctx: PlanContext = {
-    asOf: parseDate(opts.asOf),
+  const setup: PlannerSetup = {
+    asOf: opts.asOf,
+    batchSize,
+    onlyItems: opts.onlyItems ? [...opts.onlyItems] : null,
     currency,
     miscSalesAccount: await getSetting(deps.db, 'ledger.misc_sales_account'),
-    item: (t, id) => catalog.get(itemKey(t, id)),
-    newId: () => newId(deps.clock.now().getTime()),
     feesOnly: kind === 'cycle',
   };
+  const ctx = planContext(setup, catalog, () => deps.clock.now().getTime());
   // Setting billing.send_after_run: each invoice the run issues is written as sent once and its first sending queued.
   const send = await getSetting(deps.db, 'billing.send_after_run');
   const total = await countDuePayers(deps.db, opts.asOf, opts.onlyItems);
@@ -264,7 +265,7 @@ export const runBilling = async (deps: BillingDeps, by: Actor, opts: RunOptions)
   const source = await batchSource(deps.db, {
     target: deps.config?.database,
     planAhead: !dryRun && opts.planAhead !== false,
-    setup: { asOf: opts.asOf, batchSize, onlyItems: opts.onlyItems ? [...opts.onlyItems] : null, currency, miscSalesAccount: ctx.miscSalesAccount, feesOnly: !!ctx.feesOnly },
+    setup,
     catalog,
     totalPayers: total,
     now: () => deps.clock.now().getTime(),
