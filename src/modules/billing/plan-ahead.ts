@@ -129,9 +129,11 @@ const aheadSource = async (db: Kysely<DB>, target: DatabaseTarget, setup: Planne
     fail(`the planner thread stopped (exit code ${code})`);
   });
   const ask = () => {
-    if (finished) return;
-    askedAt.set(asked, epoch);
-    worker.postMessage({ type: 'plan', ask: asked++, nowMs: now() } satisfies AheadRequest);
+    const a = asked++;
+    askedAt.set(a, epoch);
+    // A thread that has stopped answers nothing: the request fails at once (the run then plans under the lock).
+    if (finished) replies.set(a, { type: 'error', ask: a, message: 'the planner thread has stopped' });
+    else worker.postMessage({ type: 'plan', ask: a, nowMs: now() } satisfies AheadRequest);
   };
   const reply = (a: number): Promise<AheadReply> => {
     const r = replies.get(a);

@@ -1,5 +1,5 @@
 /**
- * The worker thread behind `planAhead` (plan-ahead.ts): on its own SQLite connection it pages
+ * The worker thread that plans the billing run's batches ahead (plan-ahead.ts): on its own SQLite connection it pages
  * through the payers with something due and plans each batch (plan-batch.ts), one batch per request
  * from the run, each in one read transaction (one snapshot), while the run writes the batch before.
  */
