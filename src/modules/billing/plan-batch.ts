@@ -5,11 +5,11 @@
  * here either under its lock or ahead, in a worker thread with a connection of its own (plan-ahead.ts).
  */
 import { sql, type Kysely } from 'kysely';
-import { toBigInt, toNumber } from '../../db/database.ts';
+import { toNumber } from '../../db/database.ts';
 import type { DB, SubscriptionTable } from '../../db/schema.ts';
 import { validation } from '../../kernel/app-error.ts';
 import type { NewInvoice, PayerSnapshot } from '../invoices/index.ts';
-import { toSubscription } from '../subscriptions/index.ts';
+import { toQueued, toRecurring, toSubscription } from '../subscriptions/index.ts';
 import { parseDate } from '../../kernel/dates.ts';
 import { newId } from '../../kernel/ids.ts';
 import { itemKey, type CatalogSnapshot } from './catalog-snapshot.ts';
@@ -154,44 +154,12 @@ export const planBatch = async (db: Kysely<DB>, due: DuePayers, ctx: PlanContext
     plan.endings += p.endings;
   }
   for (const r of recurring) {
-    const p = planRecurring(
-      {
-        id: r.id,
-        payerId: r.payer_id,
-        description: r.description,
-        amountMinor: toBigInt(r.amount_minor),
-        currency: r.currency,
-        frequency: r.frequency,
-        startDate: r.start_date,
-        anchorDay: toNumber(r.anchor_day),
-        endDate: r.end_date,
-        glAccount: r.gl_account,
-        vatRate: r.vat_rate,
-        cursor: r.cursor,
-      },
-      ctx,
-    );
+    const p = planRecurring(toRecurring(r), ctx);
     planned.push(...p.lines);
     plan.recurring.push({ id: r.id, cursor: p.cursor, nextDue: p.nextDue });
   }
   for (const q of queued) {
-    planned.push(
-      planQueued(
-        {
-          id: q.id,
-          payerId: q.payer_id,
-          subscriptionId: q.subscription_id,
-          description: q.description,
-          quantity: q.quantity,
-          unitPriceMinor: toBigInt(q.unit_price_minor),
-          currency: q.currency,
-          glAccount: q.gl_account,
-          vatRate: q.vat_rate,
-          chargeDate: q.charge_date,
-        },
-        ctx,
-      ),
-    );
+    planned.push(planQueued(toQueued(q), ctx));
     const ids = plan.queuedByPayer.get(q.payer_id) ?? [];
     ids.push(q.id);
     plan.queuedByPayer.set(q.payer_id, ids);

@@ -39,6 +39,8 @@ export {
   type QueuedState,
   type RecurringCharge,
   type QueuedCharge,
+  toRecurring,
+  toQueued,
 } from './charge-store.ts';
 export { createRecurringCharge, updateRecurringCharge, type RecurringChargeInput, type RecurringChargePatch } from './recurring-charges.ts';
 export { queueCharge, queueChargeInTx, cancelQueuedCharge, type QueuedChargeInput } from './queued-charges.ts';
