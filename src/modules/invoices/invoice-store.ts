@@ -1,5 +1,5 @@
-import { sql, type Kysely } from 'kysely';
-import { dbKind, toBigInt, toNumber } from '../../db/database.ts';
+import type { Kysely } from 'kysely';
+import { toBigInt, toNumber } from '../../db/database.ts';
 import type { DB, InvoiceLineTable, InvoiceTable } from '../../db/schema.ts';
 import { nextNumbers } from '../../db/sequences.ts';
 import { inList, insertRows } from '../../db/bulk.ts';

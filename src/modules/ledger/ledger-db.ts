@@ -1,5 +1,5 @@
-import { sql, type Kysely, type RawBuilder } from 'kysely';
-import { dbKind, toBigInt, toNumber } from '../../db/database.ts';
+import type { Kysely } from 'kysely';
+import { toBigInt, toNumber } from '../../db/database.ts';
 import type { DB, LedgerEntryTable, LedgerLineTable } from '../../db/schema.ts';
 import type { EntryContent, LineContent } from './ledger.ts';
 
